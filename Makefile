@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install browser run test lint format bench check-content clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+# Debian's chromium and the axe-core engine, for the browser tests.
+browser:
+	bash .ci/ensure-browser.sh
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+check-content: install
+	$(PY) manage.py load_content --check
+
+bench: install
+	$(PY) -m stressed.benchmark $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles tests/e2e/node_modules data/*.sqlite3*

@@ -1,0 +1,63 @@
+"""Read `content/glossary/*.yaml`: lists of glossary terms."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from stressed.content.fields import Fields
+from stressed.content.yamlio import load_yaml, strip_lines
+
+TERM_FIELDS = {"slug", "name", "aliases", "category", "short", "definition", "related",
+               "references"}  # fmt: skip
+
+
+@dataclass
+class TermData:
+    path: str
+    line: int
+    source_hash: str
+    slug: str
+    name: str
+    aliases: list
+    category: str
+    short: str
+    definition: str
+    related: list
+    references: list
+
+
+def parse_glossary_file(path: Path, problems, categories, display_path=None):
+    shown = display_path or str(path)
+    entries = load_yaml(path.read_text(encoding="utf-8"), shown, problems)
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        problems.add(shown, 1, "a glossary file must be a YAML list of terms")
+        return []
+    terms = []
+    for entry in entries:
+        f = Fields(entry, shown, problems, what="term")
+        if not f.ok:
+            continue
+        f.unknown(TERM_FIELDS)
+        category = f.text("category")
+        if category and category not in categories:
+            f.problem(f"unknown category {category!r}; use one of {', '.join(sorted(categories))}")
+        canonical = json.dumps(strip_lines(entry), sort_keys=True, ensure_ascii=False, default=str)
+        term = TermData(
+            path=shown,
+            line=f.line,
+            source_hash=hashlib.sha256(canonical.encode()).hexdigest(),
+            slug=f.slug("slug"),
+            name=f.text("name", max_length=120),
+            aliases=f.text_list("aliases", required=False),
+            category=category,
+            short=f.text("short", max_length=240),
+            definition=f.text("definition"),
+            related=f.text_list("related", required=False),
+            references=f.text_list("references", required=False),
+        )
+        if f.ok:
+            terms.append(term)
+    return terms

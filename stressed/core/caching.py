@@ -1,0 +1,82 @@
+"""Whole-page caching for first-time anonymous visitors, with conditional GET.
+
+Only requests with no session and no login are served from the cache: anyone with a session
+may see their own progress on the page. A cached page is stored with its CSRF token replaced
+by a placeholder, and every visitor gets a fresh token of their own when the copy is served,
+so forms on cached pages work and no two visitors share a token. The key includes the content
+version (bumped by any content save), so an edit is visible on the next request.
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from stressed.core.cache import content_version
+
+PAGE_TIMEOUT = 60 * 60
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+PLACEHOLDER = b"__CSRF_TOKEN_PLACEHOLDER__"
+
+
+def is_cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _etag(version, key):
+    return '"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
+
+
+def _with_headers(response, etag, version):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(int(version) // 1_000_000_000)
+    # Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    return response
+
+
+def cache_for_anonymous(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_cacheable(request):
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie", "HX-Request"))
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        version = content_version()
+        key = f"{'htmx' if request.htmx else 'page'}:{request.get_full_path()}"
+        etag = _etag(version, key)
+        if etag in request.headers.get("If-None-Match", ""):
+            return _with_headers(HttpResponseNotModified(), etag, version)
+        cache_key = f"stressed:page:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
+        cached = cache.get(cache_key)
+        if cached is not None:
+            content, content_type = cached
+            if PLACEHOLDER in content:
+                content = content.replace(PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(content, content_type=content_type)
+            return _with_headers(response, etag, version)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            content = response.content
+            token = CSRF_INPUT.search(content)
+            if token:
+                content = content.replace(token.group(1), PLACEHOLDER)
+            cache.set(cache_key, (content, response["Content-Type"]), PAGE_TIMEOUT)
+            _with_headers(response, etag, version)
+        return response
+
+    return wrapped

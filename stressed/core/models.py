@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class FileBacked(models.Model):
+    """Content that can come from `content/` files and also be edited in the admin.
+
+    The loader records a hash of the file it loaded. A save through the admin sets
+    `edited_in_admin`, and the loader then refuses to overwrite that object from a changed file
+    unless told to with --force (see docs/content-format.md, "Admin edits").
+    """
+
+    source_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the content file this was last loaded from (empty if never).",
+    )
+    edited_in_admin = models.BooleanField(
+        default=False,
+        help_text="Set when saved in the admin: the content loader will not overwrite it "
+        "from a changed file without --force.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,64 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from stressed.core.caching import cache_for_anonymous
+from stressed.glossary.models import Term
+from stressed.glossary.normalize import compact
+from stressed.glossary.search import search_terms
+
+
+def _category(request):
+    category = request.GET.get("category", "")
+    return category if category in Term.Category.values else ""
+
+
+@require_GET
+@cache_for_anonymous
+def glossary(request):
+    category = _category(request)
+    terms = Term.objects.only("name", "slug", "short", "category")
+    if category:
+        terms = terms.filter(category=category)
+    # Sort on the folded name so "α1-adrenoceptor" files under A, beside "alpha".
+    terms = sorted(terms, key=lambda t: compact(t.name))
+    groups = [(letter, list(items)) for letter, items in groupby(terms, key=lambda t: t.letter)]
+    return render(
+        request,
+        "glossary/glossary.html",
+        {
+            "groups": groups,
+            "letters": [letter for letter, _ in groups],
+            "categories": Term.Category.choices,
+            "category": category,
+            "count": sum(len(items) for _, items in groups),
+        },
+    )
+
+
+@require_GET
+@cache_for_anonymous
+def glossary_search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    category = _category(request)
+    results = list(search_terms(query, category)) if query else []
+    context = {"query": query, "results": results, "category": category,
+               "categories": Term.Category.choices}  # fmt: skip
+    if request.htmx:
+        return render(request, "glossary/search.html#results", context)
+    return render(request, "glossary/search.html", context)
+
+
+@require_GET
+@cache_for_anonymous
+def term(request, slug):
+    term = get_object_or_404(Term, slug=slug)
+    related = term.related.only("name", "slug", "short")
+    occurrences = term.occurrences.filter(lesson__published=True).select_related("lesson")
+    if request.user.is_authenticated and request.user.is_staff:
+        occurrences = term.occurrences.select_related("lesson")
+    return render(
+        request, "glossary/term.html",
+        {"term": term, "related": related, "occurrences": occurrences},
+    )  # fmt: skip

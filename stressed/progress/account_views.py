@@ -1,0 +1,123 @@
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from stressed.progress.store import merge_session_into_account
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional: only used to reset your password.")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, plus: anonymous progress moves into the account."""
+
+    def form_valid(self, form):
+        anonymous_request_data = self.request.session.get("progress")
+        response = super().form_valid(form)
+        if anonymous_request_data:
+            self.request.session["progress"] = anonymous_request_data
+            merge_session_into_account(self.request, form.get_user())
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("progress")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        progress = request.session.get("progress")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if progress:
+            request.session["progress"] = progress
+            merge_session_into_account(request, user)
+        messages.success(request, "Welcome! Your account is ready and your progress is saved.")
+        return redirect("progress")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account(request):
+    return render(request, "registration/account.html")
+
+
+def user_data(user):
+    """Everything we hold about a student, for the JSON download."""
+    attempts = []
+    for attempt in user.attempts.prefetch_related("responses").select_related("quiz"):
+        attempts.append({
+            "quiz": attempt.quiz.slug if attempt.quiz else None,
+            "started_at": attempt.started_at, "finished_at": attempt.finished_at,
+            "score": attempt.score,
+            "responses": [
+                {"question": r.question_id, "answer": r.answer, "fraction": r.fraction,
+                 "answered_at": r.answered_at}
+                for r in attempt.responses.all()
+            ],
+        })  # fmt: skip
+    return {
+        "username": user.get_username(),
+        "email": user.email,
+        "date_joined": user.date_joined,
+        "completed_lessons": [
+            {"lesson": c.lesson.slug, "completed_at": c.completed_at}
+            for c in user.lesson_completions.select_related("lesson")
+        ],
+        "quiz_attempts": attempts,
+        "flashcards": [
+            {"term": c.term.slug, "due": c.due, "reviews": c.reviews, "card": c.card}
+            for c in user.cards.select_related("term")
+        ],
+    }
+
+
+@login_required
+@require_GET
+def export_data(request):
+    body = json.dumps(user_data(request.user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="stressed-my-data.json"'
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, help_text="Confirm with your password.")
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()
+        messages.success(request, "Your account and all its data have been deleted.")
+        return redirect("home")
+    return render(request, "registration/delete.html", {"form": form})

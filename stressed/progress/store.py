@@ -1,0 +1,140 @@
+"""Where a student's progress lives: the database for accounts, the session for everyone else.
+
+Views talk to `Progress(request)` and never care which. On log-in or sign-up the session's
+progress is merged into the account (see signals.py), so nothing done before signing in is lost.
+"""
+
+from django.db import IntegrityError, transaction
+
+SESSION_KEY = "progress"
+
+
+def _session_progress(request):
+    data = request.session.get(SESSION_KEY) or {}
+    data.setdefault("completed", [])
+    data.setdefault("attempts", [])
+    data.setdefault("cards", {})
+    data.setdefault("last_lesson", None)
+    return data
+
+
+class Progress:
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user if request.user.is_authenticated else None
+
+    # Sessions are created only when a visitor does something worth keeping.
+    def _save_session(self, data):
+        self.request.session[SESSION_KEY] = data
+        self.request.session.modified = True
+
+    def has_session(self):
+        return self.request.session.session_key is not None
+
+    def completed_lesson_ids(self):
+        if self.user:
+            return set(self.user.lesson_completions.values_list("lesson_id", flat=True))
+        if not self.has_session():
+            return set()
+        return set(_session_progress(self.request)["completed"])
+
+    def mark_complete(self, lesson, complete=True):
+        from stressed.progress.models import LessonCompletion
+
+        if self.user:
+            if complete:
+                try:
+                    with transaction.atomic():
+                        LessonCompletion.objects.get_or_create(user=self.user, lesson=lesson)
+                except IntegrityError:
+                    pass  # a double click raced us; the completion exists either way
+            else:
+                LessonCompletion.objects.filter(user=self.user, lesson=lesson).delete()
+            return
+        data = _session_progress(self.request)
+        completed = set(data["completed"])
+        completed.add(lesson.pk) if complete else completed.discard(lesson.pk)
+        data["completed"] = sorted(completed)
+        self._save_session(data)
+
+    def visit(self, lesson):
+        from stressed.progress.models import LessonVisit
+
+        if self.user:
+            LessonVisit.objects.update_or_create(user=self.user, defaults={"lesson": lesson})
+        elif self.has_session():
+            data = _session_progress(self.request)
+            if data["last_lesson"] != lesson.pk:
+                data["last_lesson"] = lesson.pk
+                self._save_session(data)
+
+    def last_lesson_id(self):
+        if self.user:
+            visit = getattr(self.user, "last_visit", None)
+            return visit.lesson_id if visit else None
+        if not self.has_session():
+            return None
+        return _session_progress(self.request)["last_lesson"]
+
+    # Quiz attempts: accounts own theirs by user; anonymous visitors by the ids in the session.
+    def remember_attempt(self, attempt):
+        if self.user:
+            return
+        data = _session_progress(self.request)
+        data["attempts"] = [*data["attempts"], attempt.pk][-500:]
+        self._save_session(data)
+
+    def owns(self, attempt):
+        if self.user:
+            return attempt.user_id == self.user.pk
+        if attempt.user_id is not None or not self.has_session():
+            return False
+        return attempt.pk in _session_progress(self.request)["attempts"]
+
+    def attempts(self):
+        from stressed.quizzes.models import Attempt
+
+        if self.user:
+            return Attempt.objects.filter(user=self.user)
+        if not self.has_session():
+            return Attempt.objects.none()
+        ids = _session_progress(self.request)["attempts"]
+        return Attempt.objects.filter(pk__in=ids, user__isnull=True)
+
+    # Flashcards
+    def session_cards(self):
+        return _session_progress(self.request)["cards"] if self.has_session() else {}
+
+    def save_session_cards(self, cards):
+        data = _session_progress(self.request)
+        data["cards"] = cards
+        self._save_session(data)
+
+
+def merge_session_into_account(request, user):
+    """Move anonymous progress from the session into the account; never lose or duplicate."""
+    from stressed.progress.models import CardState, LessonCompletion
+    from stressed.quizzes.models import Attempt
+
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return
+    with transaction.atomic():
+        have = set(user.lesson_completions.values_list("lesson_id", flat=True))
+        LessonCompletion.objects.bulk_create(
+            [LessonCompletion(user=user, lesson_id=pk) for pk in data.get("completed", []) if pk not in have],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        Attempt.objects.filter(pk__in=data.get("attempts", []), user__isnull=True).update(user=user)
+        from stressed.progress.flashcards import card_from_dict
+
+        for term_id, card in data.get("cards", {}).items():
+            restored = card_from_dict(card)
+            CardState.objects.get_or_create(
+                user=user, term_id=int(term_id), defaults={"card": card, "due": restored.due}
+            )
+        if data.get("last_lesson"):
+            from stressed.progress.models import LessonVisit
+
+            LessonVisit.objects.update_or_create(user=user, defaults={"lesson_id": data["last_lesson"]})
+    request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,185 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from stressed.core.models import FileBacked
+from stressed.markdown import render, render_inline
+
+
+class QuizQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.filter(published=True)
+
+
+class Quiz(FileBacked):
+    lesson = models.ForeignKey(
+        "lessons.Lesson", null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes",
+        help_text="The lesson this quiz checks; its sections are the review links.",
+    )  # fmt: skip
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    intro = MarkdownxField(blank=True, help_text="Markdown shown above the questions.")
+    intro_html = models.TextField(editable=False, blank=True)
+    published = models.BooleanField(default=False, help_text="Drafts are visible to staff only.")
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson__order", "title"]
+        verbose_name_plural = "quizzes"
+        permissions = [("view_statistics", "Can view quiz statistics")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quiz", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.intro_html = render(self.intro)
+        super().save(*args, **kwargs)
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple select"
+        TRUE_FALSE = "truefalse", "True or false"
+        SHORT = "short", "Short answer"
+        NUMERIC = "numeric", "Numeric"
+        MATCHING = "matching", "Matching"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    title = models.CharField(max_length=200, blank=True, help_text="Optional name (GIFT ::title::).")
+    prompt = MarkdownxField(help_text="The question, in Markdown.")
+    prompt_html = models.TextField(editable=False, blank=True)
+    explanation = MarkdownxField(
+        blank=True, help_text="Shown after answering: why the right answer is right."
+    )
+    explanation_html = models.TextField(editable=False, blank=True)
+    review_anchor = models.CharField(
+        max_length=100, blank=True,
+        help_text="Heading id in the quiz's lesson that this question tests (for 'review this').",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.title or self.prompt[:60]
+
+    def save(self, *args, **kwargs):
+        self.prompt_html = render(self.prompt)
+        self.explanation_html = render(self.explanation)
+        super().save(*args, **kwargs)
+
+    @property
+    def review_url(self):
+        lesson = self.quiz.lesson
+        if not lesson:
+            return ""
+        anchor = f"#{self.review_anchor}" if self.review_anchor else ""
+        return lesson.get_absolute_url() + anchor
+
+
+class Choice(models.Model):
+    """One option, accepted answer, numeric answer or matching pair, as the type needs."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(
+        blank=True,
+        help_text="Option text (Markdown); the accepted answer for short answer; the left item "
+        "for matching.",
+    )
+    text_html = models.TextField(editable=False, blank=True)
+    match_text = models.CharField(
+        max_length=300, blank=True, help_text="Matching only: the right-hand item."
+    )
+    fraction = models.FloatField(
+        default=0,
+        help_text="Credit from -1 to 1. Single choice: 1 for the right option. Multiple select: "
+        "weights of the right options sum to 1; wrong ones may be negative.",
+    )
+    value = models.FloatField(null=True, blank=True, help_text="Numeric: the expected value.")
+    tolerance = models.FloatField(null=True, blank=True, help_text="Numeric: accepted ± error.")
+    min_value = models.FloatField(null=True, blank=True, help_text="Numeric range: lowest accepted.")
+    max_value = models.FloatField(
+        null=True, blank=True, help_text="Numeric range: highest accepted."
+    )
+    feedback = models.TextField(blank=True, help_text="Shown to a student who picked this.")
+    feedback_html = models.TextField(editable=False, blank=True)
+    misconception = models.SlugField(
+        max_length=80, blank=True, help_text="Wrong options: the misconception this tests."
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text[:60] or self.match_text[:60] or str(self.value)
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_inline(self.text)
+        self.feedback_html = render_inline(self.feedback)
+        super().save(*args, **kwargs)
+
+    def accepts_number(self, number: float) -> bool:
+        if self.min_value is not None and self.max_value is not None:
+            return self.min_value <= number <= self.max_value
+        if self.value is not None:
+            return abs(number - self.value) <= (self.tolerance or 0) + 1e-9
+        return False
+
+
+class Attempt(models.Model):
+    """One run through a set of questions by a user or an anonymous session."""
+
+    quiz = models.ForeignKey(
+        Quiz, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts",
+        help_text="Empty for a review attempt built from missed questions.",
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="attempts",
+    )  # fmt: skip
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    question_ids = models.JSONField(default=list, help_text="The questions, in order.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, help_text="Fraction 0–1 when finished.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Attempt {self.pk} on {self.quiz or 'review'}"
+
+    @property
+    def is_review(self):
+        return self.quiz_id is None
+
+    def get_absolute_url(self):
+        return reverse("attempt", args=[self.pk])
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    answer = models.JSONField(help_text="What the student gave, normalized.")
+    fraction = models.FloatField(help_text="Credit earned, 0–1.")
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id}/{self.question_id}: {self.fraction}"

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from stressed.quizzes import views
+
+urlpatterns = [
+    path("quizzes/<slug:slug>/", views.quiz, name="quiz"),
+    path("quizzes/<slug:slug>/start/", views.quiz_start, name="quiz-start"),
+    path("quizzes/<slug:slug>/preview/", views.preview, name="quiz-preview"),
+    path(
+        "quizzes/<slug:slug>/preview/<int:question_id>/",
+        views.preview_answer,
+        name="quiz-preview-answer",
+    ),
+    path("attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("attempts/<int:attempt_id>/questions/<int:question_id>/", views.answer, name="answer"),
+    path("attempts/<int:attempt_id>/finish/", views.finish, name="attempt-finish"),
+    path("attempts/<int:attempt_id>/summary/", views.summary, name="attempt-summary"),
+    path("attempts/<int:attempt_id>/practise/", views.practise_missed, name="attempt-practise"),
+]
