@@ -85,3 +85,13 @@ def curriculum(db):
     from stressed.content.loader import load_content
 
     return load_content()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """gunicorn serving the real curriculum on 127.0.0.1 (see tests/live.py)."""
+    from tests.live import start_site, stop_site
+
+    site = start_site(tmp_path_factory.mktemp("live-site"))
+    yield site
+    stop_site(site.process)

@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from stressed.content.yamlio import LINE, line_of
+from stressed.content.yamlio import MARKERS, line_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -19,39 +19,41 @@ class Fields:
         if not self.ok:
             self.problem(f"expected a mapping of fields for this {what}")
 
-    def problem(self, message):
-        self.problems.add(self.path, self.line, message)
+    def problem(self, message, key=None):
+        """Record a problem at the line of `key` if given and present, else of the mapping."""
+        line = line_of(self.data, offset=self.offset, key=key) if self.data else self.line
+        self.problems.add(self.path, line, message)
         self.ok = False
 
     def unknown(self, allowed):
-        extra = sorted(set(self.data) - set(allowed) - {LINE})
+        extra = sorted(set(self.data) - set(allowed) - MARKERS)
         if extra:
-            self.problem(f"unknown field(s) {', '.join(extra)} in {self.what}")
+            self.problem(f"unknown field(s) {', '.join(extra)} in {self.what}", extra[0])
 
     def text(self, name, required=True, max_length=None):
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.problem(f"missing required field '{name}'")
+                self.problem(f"missing required field '{name}'", name)
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(f"'{name}' must be text")
+            self.problem(f"'{name}' must be text", name)
             return ""
         value = str(value).strip()
         if max_length and len(value) > max_length:
-            self.problem(f"'{name}' is {len(value)} characters; the limit is {max_length}")
+            self.problem(f"'{name}' is {len(value)} characters; the limit is {max_length}", name)
         return value
 
     def slug(self, name, required=True):
         value = self.text(name, required)
         if value and not SLUG.match(value):
-            self.problem(f"'{name}' must be a lowercase slug like 'some-words', not {value!r}")
+            self.problem(f"'{name}' must be a lowercase slug like 'some-words', not {value!r}", name)
         return value
 
     def boolean(self, name, default=None):
         value = self.data.get(name, default)
         if not isinstance(value, bool):
-            self.problem(f"'{name}' must be true or false")
+            self.problem(f"'{name}' must be true or false", name)
             return bool(default)
         return value
 
@@ -59,17 +61,17 @@ class Fields:
         value = self.data.get(name, default)
         if value is None:
             if required:
-                self.problem(f"missing required number '{name}'")
+                self.problem(f"missing required number '{name}'", name)
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(f"'{name}' must be a number, not {value!r}")
+            self.problem(f"'{name}' must be a number, not {value!r}", name)
             return None
         return float(value)
 
     def integer(self, name):
         value = self.data.get(name)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(f"'{name}' must be a whole number")
+            self.problem(f"'{name}' must be a whole number", name)
             return 0
         return value
 
@@ -80,30 +82,30 @@ class Fields:
         try:
             return datetime.date.fromisoformat(str(value))
         except ValueError:
-            self.problem(f"'{name}' must be a date like 2026-11-22")
+            self.problem(f"'{name}' must be a date like 2026-11-22", name)
             return None
 
     def list(self, name, required=True, min_items=0):
         value = self.data.get(name)
         if value is None:
             if required:
-                self.problem(f"missing required list '{name}'")
+                self.problem(f"missing required list '{name}'", name)
             return []
         if not isinstance(value, list):
-            self.problem(f"'{name}' must be a list")
+            self.problem(f"'{name}' must be a list", name)
             return []
         if len(value) < min_items:
-            self.problem(f"'{name}' needs at least {min_items} item(s), has {len(value)}")
+            self.problem(f"'{name}' needs at least {min_items} item(s), has {len(value)}", name)
         return value
 
     def text_list(self, name, required=True, min_items=0, max_items=None):
         items = self.list(name, required, min_items)
         if max_items is not None and len(items) > max_items:
-            self.problem(f"'{name}' allows at most {max_items} items, has {len(items)}")
+            self.problem(f"'{name}' allows at most {max_items} items, has {len(items)}", name)
         result = []
         for item in items:
             if isinstance(item, dict | list) or item is None or str(item).strip() == "":
-                self.problem(f"every item of '{name}' must be non-empty text")
+                self.problem(f"every item of '{name}' must be non-empty text", name)
                 continue
             result.append(str(item).strip())
         return result

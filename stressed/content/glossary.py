@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stressed.content.fields import Fields
-from stressed.content.yamlio import load_yaml, strip_lines
+from stressed.content.yamlio import line_of, load_yaml, strip_lines
 
 TERM_FIELDS = {"slug", "name", "aliases", "category", "short", "definition", "related",
                "references"}  # fmt: skip
@@ -25,6 +25,7 @@ class TermData:
     definition: str
     related: list
     references: list
+    related_line: int = 1
 
 
 def parse_glossary_file(path: Path, problems, categories, display_path=None):
@@ -43,7 +44,7 @@ def parse_glossary_file(path: Path, problems, categories, display_path=None):
         f.unknown(TERM_FIELDS)
         category = f.text("category")
         if category and category not in categories:
-            f.problem(f"unknown category {category!r}; use one of {', '.join(sorted(categories))}")
+            f.problem(f"unknown category {category!r}; use one of {', '.join(sorted(categories))}", "category")
         canonical = json.dumps(strip_lines(entry), sort_keys=True, ensure_ascii=False, default=str)
         term = TermData(
             path=shown,
@@ -57,6 +58,7 @@ def parse_glossary_file(path: Path, problems, categories, display_path=None):
             definition=f.text("definition"),
             related=f.text_list("related", required=False),
             references=f.text_list("references", required=False),
+            related_line=line_of(entry, key="related"),
         )
         if f.ok:
             terms.append(term)

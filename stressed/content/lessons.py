@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 from stressed.content.fields import Fields
-from stressed.content.yamlio import load_yaml
+from stressed.content.yamlio import line_of, load_yaml
 from stressed.markdown import render_document
 
 LESSON_FIELDS = {"title", "slug", "order", "summary", "objectives", "key_terms", "key_points",
@@ -34,6 +34,7 @@ class LessonData:
     published: bool
     body: str
     section_ids: set = field(default_factory=set)
+    key_terms_line: int = 1
 
 
 def split_front_matter(text, path, problems):
@@ -112,6 +113,7 @@ def parse_lesson(path: Path, problems, display_path=None):
         last_reviewed=f.date("last_reviewed"),
         published=f.boolean("published", default=False),
         body=body,
+        key_terms_line=line_of(meta, offset=1, key="key_terms"),
     )
     if not body.strip():
         problems.add(shown, body_line, "the lesson body is empty")

@@ -64,7 +64,7 @@ def parse_all(root: Path):
         seen[term.slug] = f"{term.path}:{term.line}"
         for slug in term.related:
             if slug not in term_slugs:
-                problems.add(term.path, term.line, f"related term {slug!r} does not exist")
+                problems.add(term.path, term.related_line, f"related term {slug!r} does not exist")
 
     lessons = []
     for path in sorted((root / "lessons").glob("*.md")):
@@ -73,7 +73,7 @@ def parse_all(root: Path):
             lessons.append(lesson)
             for slug in lesson.key_terms:
                 if slug not in term_slugs:
-                    problems.add(lesson.path, 1, f"key term {slug!r} is not in the glossary")
+                    problems.add(lesson.path, lesson.key_terms_line, f"key term {slug!r} is not in the glossary")
     _unique(lessons, "slug", problems)
     _unique(lessons, "order", problems)
 
@@ -89,7 +89,7 @@ def parse_all(root: Path):
             continue
         quizzes.append(quiz)
         if quiz.lesson and quiz.lesson not in sections:
-            problems.add(quiz.path, 1, f"lesson {quiz.lesson!r} does not exist")
+            problems.add(quiz.path, quiz.lesson_line, f"lesson {quiz.lesson!r} does not exist")
         for question in quiz.questions:
             if quiz.lesson in sections and question.review not in sections[quiz.lesson]:
                 problems.add(quiz.path, question.line,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stressed.content.fields import Fields
-from stressed.content.yamlio import load_yaml
+from stressed.content.yamlio import line_of, load_yaml
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
 QUESTION_FIELDS = {"type", "title", "prompt", "review", "explanation", "choices", "answers",
@@ -47,6 +47,7 @@ class QuizData:
     lesson: str = ""
     published: bool = False
     questions: list = field(default_factory=list)
+    lesson_line: int = 1
 
 
 def check_question(q: QuestionData):
@@ -151,6 +152,7 @@ def parse_quiz_file(path: Path, problems, display_path=None):
         path=shown, source_hash=hashlib.sha256(raw).hexdigest(), slug=f.slug("slug"),
         title=f.text("title", max_length=200), intro=f.text("intro", required=False),
         lesson=f.slug("lesson", required=False), published=f.boolean("published", default=False),
+        lesson_line=line_of(data, key="lesson"),
     )  # fmt: skip
     for item in f.list("questions", min_items=1):
         qf = Fields(item, shown, problems, what="question")

@@ -1,0 +1,112 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.hostile import HOSTILE_TEXT, executable_bits
+
+
+def test_home_lists_published_lessons_in_order(client, make_lesson):
+    make_lesson("second", order=2)
+    make_lesson("first", order=1)
+    make_lesson("draft", order=3, published=False)
+    html = client.get(reverse("home")).content.decode()
+    assert html.index("/lessons/first/") < html.index("/lessons/second/")
+    assert "/lessons/draft/" not in html
+
+
+def test_lesson_page_has_toc_objectives_references_and_pager(client, make_lesson):
+    make_lesson("first", order=1)
+    lesson = make_lesson("second", order=2)
+    lesson.references.create(order=0, label="R1", citation="Cryer PE. A paper. NEJM. 1980.", doi="10.1/x")
+    make_lesson("third", order=3)
+    response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#first">First section</a>' in html
+    assert "<li>Describe one thing.</li>" in html
+    assert 'href="https://doi.org/10.1/x"' in html
+    assert 'rel="prev"' in html and "/lessons/first/" in html
+    assert 'rel="next"' in html and "/lessons/third/" in html
+    assert "Education, not medical advice." in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student"])
+def test_drafts_are_404_for_non_staff(client_as, make_lesson, role):
+    lesson = make_lesson("draft", published=False)
+    assert client_as(role).get(lesson.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["instructor", "admin", "superuser"])
+def test_drafts_are_visible_to_staff(client_as, make_lesson, role):
+    lesson = make_lesson("draft", published=False)
+    response = client_as(role).get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft" in response.content.decode()
+
+
+def test_unknown_lesson_is_404_with_site_page(client, db):
+    response = client.get("/lessons/no-such-lesson/")
+    assert response.status_code == 404
+
+
+def test_hostile_lesson_body_renders_nothing_executable(client, make_lesson):
+    lesson = make_lesson("evil", body="## Section {#s}\n\n" + HOSTILE_TEXT)
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    body = html.split('<div class="prose lesson-body">')[1].split("</div>")[0]
+    assert executable_bits(body) == []
+
+
+def test_only_get_is_allowed(client, make_lesson):
+    lesson = make_lesson()
+    assert client.post(lesson.get_absolute_url()).status_code in (403, 405)
+
+
+def test_index_query_count_is_pinned(client, make_lesson, django_assert_num_queries):
+    for order in range(1, 8):
+        make_lesson(f"lesson-{order}", order=order)
+    with django_assert_num_queries(1):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_lesson_query_count_is_pinned(client, make_lesson, django_assert_num_queries):
+    for order in range(1, 8):
+        lesson = make_lesson(f"lesson-{order}", order=order)
+        lesson.references.create(citation=f"Ref {order}")
+    with django_assert_num_queries(4):
+        assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_anonymous_pages_are_cached_and_revalidate(client, make_lesson, django_assert_num_queries):
+    lesson = make_lesson()
+    first = client.get(lesson.get_absolute_url())
+    etag = first["ETag"]
+    assert "private" in first["Cache-Control"] and first["Last-Modified"]
+    with django_assert_num_queries(0):
+        again = client.get(lesson.get_absolute_url())
+    assert again.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(lesson.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_cached_page_gets_a_fresh_csrf_token_per_visitor(client, make_lesson):
+    from django.test import Client
+
+    lesson = make_lesson()
+    token_pattern = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first = client.get(lesson.get_absolute_url()).content.decode()
+    second_client = Client()
+    second = second_client.get(lesson.get_absolute_url()).content.decode()
+    assert token_pattern.search(first) and token_pattern.search(second)
+    assert token_pattern.search(first).group(1) != token_pattern.search(second).group(1)
+    assert "__CSRF_TOKEN_PLACEHOLDER__" not in second
+
+
+def test_editing_a_lesson_invalidates_the_cache(client, make_lesson):
+    lesson = make_lesson()
+    etag = client.get(lesson.get_absolute_url())["ETag"]
+    lesson.title = "A brand new title"
+    lesson.save()
+    response = client.get(lesson.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "A brand new title" in response.content.decode()
