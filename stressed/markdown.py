@@ -14,11 +14,52 @@ EXTENSIONS = ["toc", "attr_list", "tables", "footnotes", "fenced_code", "sane_li
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3"}}
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}  # fmt: skip
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title"},
     "a": {"href"},
@@ -31,13 +72,21 @@ ALLOWED_ATTRIBUTES = {
 # Classes authors may use; anything else is dropped. Footnote classes come from the
 # footnotes extension itself.
 ALLOWED_CLASSES = {
-    "p": {"evidence", "evidence-strong", "evidence-moderate", "evidence-low",
-          "evidence-very-low", "evidence-mixed", "note", "lead"},
+    "p": {
+        "evidence",
+        "evidence-strong",
+        "evidence-moderate",
+        "evidence-low",
+        "evidence-very-low",
+        "evidence-mixed",
+        "note",
+        "lead",
+    },
     "div": {"footnote", "callout", "note"},
     "a": {"footnote-ref", "footnote-backref"},
     "figure": {"wide"},
     "table": {"compact"},
-}  # fmt: skip
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Images only from our own static files or uploads: no tracking pixels, no data: URLs.
 IMAGE_PREFIXES = ("/static/", "/media/")
@@ -73,7 +122,12 @@ class Rendered:
 
 def _simplify_toc(tokens):
     return [
-        {"id": t["id"], "title": t["name"], "level": t["level"], "children": _simplify_toc(t["children"])}
+        {
+            "id": t["id"],
+            "title": t["name"],
+            "level": t["level"],
+            "children": _simplify_toc(t["children"]),
+        }
         for t in tokens
     ]
 

@@ -20,8 +20,11 @@ def make_term(db):
     from stressed.glossary.models import Term
 
     def make(slug="norepinephrine", name="Norepinephrine", aliases="noradrenaline\nNE", **extra):
-        defaults = dict(category="transmitter", short=f"{name} short definition.",
-                        definition=f"{name} **full** definition.")  # fmt: skip
+        defaults = dict(
+            category="transmitter",
+            short=f"{name} short definition.",
+            definition=f"{name} **full** definition.",
+        )
         defaults.update(extra)
         return Term.objects.create(slug=slug, name=name, aliases=aliases, **defaults)
 
@@ -34,11 +37,13 @@ def make_lesson(db):
 
     def make(slug="lesson-one", order=1, published=True, body=None, **extra):
         defaults = dict(
-            title=slug.replace("-", " ").title(), summary="A summary.",
+            title=slug.replace("-", " ").title(),
+            summary="A summary.",
             objectives="Describe one thing.\nExplain another.\nCompare two.",
             last_reviewed=datetime.date(2026, 11, 22),
-            body=body or "Intro.\n\n## First section {#first}\n\nText.\n\n## Second {#second}\n\nMore.",
-        )  # fmt: skip
+            body=body
+            or "Intro.\n\n## First section {#first}\n\nText.\n\n## Second {#second}\n\nMore.",
+        )
         defaults.update(extra)
         return Lesson.objects.create(slug=slug, order=order, published=published, **defaults)
 
@@ -46,9 +51,18 @@ def make_lesson(db):
 
 
 @pytest.fixture
+def quiz(make_lesson):
+    from tests.quiz_helpers import build_quiz
+
+    return build_quiz(make_lesson)
+
+
+@pytest.fixture
 def make_user(db, django_user_model):
     def make(username="student", role=None, **extra):
-        user = django_user_model.objects.create_user(username=username, password="pw-Long-enough-1", **extra)
+        user = django_user_model.objects.create_user(
+            username=username, password="pw-Long-enough-1", **extra
+        )
         if role == "superuser":
             user.is_superuser = user.is_staff = True
             user.save()

@@ -36,7 +36,9 @@ HOSTILE_TEXT = "\n\n".join(HOSTILE)
 
 EXECUTABLE = [
     re.compile(r"<\s*script", re.I),
-    re.compile(r"<\s*(iframe|object|embed|form|input|button|meta|base|link|style|svg|math)\b", re.I),
+    re.compile(
+        r"<\s*(iframe|object|embed|form|input|button|meta|base|link|style|svg|math)\b", re.I
+    ),
     re.compile(r"\son[a-z]+\s*=", re.I),
     re.compile(r"(href|src|xlink:href|action)\s*=\s*[\"']?\s*(javascript|data|vbscript):", re.I),
     re.compile(r"style\s*=", re.I),

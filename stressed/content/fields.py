@@ -47,7 +47,9 @@ class Fields:
     def slug(self, name, required=True):
         value = self.text(name, required)
         if value and not SLUG.match(value):
-            self.problem(f"'{name}' must be a lowercase slug like 'some-words', not {value!r}", name)
+            self.problem(
+                f"'{name}' must be a lowercase slug like 'some-words', not {value!r}", name
+            )
         return value
 
     def boolean(self, name, default=None):

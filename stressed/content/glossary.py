@@ -8,8 +8,16 @@ from pathlib import Path
 from stressed.content.fields import Fields
 from stressed.content.yamlio import line_of, load_yaml, strip_lines
 
-TERM_FIELDS = {"slug", "name", "aliases", "category", "short", "definition", "related",
-               "references"}  # fmt: skip
+TERM_FIELDS = {
+    "slug",
+    "name",
+    "aliases",
+    "category",
+    "short",
+    "definition",
+    "related",
+    "references",
+}
 
 
 @dataclass
@@ -44,7 +52,10 @@ def parse_glossary_file(path: Path, problems, categories, display_path=None):
         f.unknown(TERM_FIELDS)
         category = f.text("category")
         if category and category not in categories:
-            f.problem(f"unknown category {category!r}; use one of {', '.join(sorted(categories))}", "category")
+            f.problem(
+                f"unknown category {category!r}; use one of {', '.join(sorted(categories))}",
+                "category",
+            )
         canonical = json.dumps(strip_lines(entry), sort_keys=True, ensure_ascii=False, default=str)
         term = TermData(
             path=shown,

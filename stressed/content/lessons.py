@@ -11,8 +11,18 @@ from stressed.content.fields import Fields
 from stressed.content.yamlio import line_of, load_yaml
 from stressed.markdown import render_document
 
-LESSON_FIELDS = {"title", "slug", "order", "summary", "objectives", "key_terms", "key_points",
-                 "references", "last_reviewed", "published"}  # fmt: skip
+LESSON_FIELDS = {
+    "title",
+    "slug",
+    "order",
+    "summary",
+    "objectives",
+    "key_terms",
+    "key_points",
+    "references",
+    "last_reviewed",
+    "published",
+}
 REFERENCE_FIELDS = {"id", "text", "doi"}
 IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"[^>]*>')
 IMG_ALT = re.compile(r'\balt="([^"]*)"')
@@ -70,7 +80,9 @@ def _check_body(body, rendered, path, body_line, problems):
         if re.match(r"^#{2,3}\s", line) and not re.search(r"\{#[a-z0-9-]+\}\s*$", line):
             problems.add(path, number, "every ## and ### heading needs a stable id like {#my-id}")
         if re.match(r"^#\s", line):
-            problems.add(path, number, "no level-1 headings in a lesson body: the page shows the title")
+            problems.add(
+                path, number, "no level-1 headings in a lesson body: the page shows the title"
+            )
 
 
 def parse_lesson(path: Path, problems, display_path=None):
@@ -96,8 +108,13 @@ def parse_lesson(path: Path, problems, display_path=None):
     for item in f.list("references", min_items=1):
         r = Fields(item, shown, problems, offset=1, what="reference")
         r.unknown(REFERENCE_FIELDS)
-        references.append({"label": r.text("id", required=False, max_length=20),
-                           "citation": r.text("text"), "doi": r.text("doi", required=False)})  # fmt: skip
+        references.append(
+            {
+                "label": r.text("id", required=False, max_length=20),
+                "citation": r.text("text"),
+                "doi": r.text("doi", required=False),
+            }
+        )
         f.ok = f.ok and r.ok
     data = LessonData(
         path=shown,

@@ -60,7 +60,11 @@ def parse_all(root: Path):
     seen = {}
     for term in terms:
         if term.slug in seen:
-            problems.add(term.path, term.line, f"duplicate term slug {term.slug!r} (also at {seen[term.slug]})")
+            problems.add(
+                term.path,
+                term.line,
+                f"duplicate term slug {term.slug!r} (also at {seen[term.slug]})",
+            )
         seen[term.slug] = f"{term.path}:{term.line}"
         for slug in term.related:
             if slug not in term_slugs:
@@ -73,7 +77,11 @@ def parse_all(root: Path):
             lessons.append(lesson)
             for slug in lesson.key_terms:
                 if slug not in term_slugs:
-                    problems.add(lesson.path, lesson.key_terms_line, f"key term {slug!r} is not in the glossary")
+                    problems.add(
+                        lesson.path,
+                        lesson.key_terms_line,
+                        f"key term {slug!r} is not in the glossary",
+                    )
     _unique(lessons, "slug", problems)
     _unique(lessons, "order", problems)
 
@@ -92,8 +100,11 @@ def parse_all(root: Path):
             problems.add(quiz.path, quiz.lesson_line, f"lesson {quiz.lesson!r} does not exist")
         for question in quiz.questions:
             if quiz.lesson in sections and question.review not in sections[quiz.lesson]:
-                problems.add(quiz.path, question.line,
-                             f"review id {question.review!r} is not a heading id in lesson {quiz.lesson!r}")  # fmt: skip
+                problems.add(
+                    quiz.path,
+                    question.line,
+                    f"review id {question.review!r} is not a heading id in lesson {quiz.lesson!r}",
+                )
     _unique(quizzes, "slug", problems)
     if problems:
         raise ContentError(problems)

@@ -8,8 +8,19 @@ from stressed.content.fields import Fields
 from stressed.content.yamlio import line_of, load_yaml
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
-QUESTION_FIELDS = {"type", "title", "prompt", "review", "explanation", "choices", "answers",
-                   "pairs", "answer", "feedback_true", "feedback_false"}  # fmt: skip
+QUESTION_FIELDS = {
+    "type",
+    "title",
+    "prompt",
+    "review",
+    "explanation",
+    "choices",
+    "answers",
+    "pairs",
+    "answer",
+    "feedback_true",
+    "feedback_false",
+}
 TYPES = ("single", "multiple", "truefalse", "short", "numeric", "matching")
 
 
@@ -106,9 +117,14 @@ def _choices(f, q_type, shown, problems):
         for item in f.list("choices", min_items=2):
             c = Fields(item, shown, problems, what="choice")
             c.unknown({"text", "fraction", "feedback", "misconception"})
-            choices.append(ChoiceData(text=c.text("text"), fraction=c.number("fraction") or 0.0,
-                                      feedback=c.text("feedback", required=False),
-                                      misconception=c.slug("misconception", required=False)))  # fmt: skip
+            choices.append(
+                ChoiceData(
+                    text=c.text("text"),
+                    fraction=c.number("fraction") or 0.0,
+                    feedback=c.text("feedback", required=False),
+                    misconception=c.slug("misconception", required=False),
+                )
+            )
     elif q_type == "truefalse":
         answer = f.boolean("answer")
         choices = [
@@ -119,22 +135,34 @@ def _choices(f, q_type, shown, problems):
         for item in f.list("answers", min_items=1):
             c = Fields(item, shown, problems, what="answer")
             c.unknown({"text", "fraction", "feedback"})
-            choices.append(ChoiceData(text=c.text("text"), fraction=c.number("fraction", default=1.0),
-                                      feedback=c.text("feedback", required=False)))  # fmt: skip
+            choices.append(
+                ChoiceData(
+                    text=c.text("text"),
+                    fraction=c.number("fraction", default=1.0),
+                    feedback=c.text("feedback", required=False),
+                )
+            )
     elif q_type == "numeric":
         for item in f.list("answers", min_items=1):
             c = Fields(item, shown, problems, what="answer")
             c.unknown({"value", "tolerance", "min", "max", "fraction", "feedback"})
-            choices.append(ChoiceData(
-                fraction=c.number("fraction", default=1.0), feedback=c.text("feedback", required=False),
-                value=c.number("value", required=False), tolerance=c.number("tolerance", required=False),
-                min_value=c.number("min", required=False), max_value=c.number("max", required=False),
-            ))  # fmt: skip
+            choices.append(
+                ChoiceData(
+                    fraction=c.number("fraction", default=1.0),
+                    feedback=c.text("feedback", required=False),
+                    value=c.number("value", required=False),
+                    tolerance=c.number("tolerance", required=False),
+                    min_value=c.number("min", required=False),
+                    max_value=c.number("max", required=False),
+                )
+            )
     elif q_type == "matching":
         for item in f.list("pairs", min_items=2):
             c = Fields(item, shown, problems, what="pair")
             c.unknown({"left", "right"})
-            choices.append(ChoiceData(text=c.text("left"), match_text=c.text("right"), fraction=1.0))
+            choices.append(
+                ChoiceData(text=c.text("left"), match_text=c.text("right"), fraction=1.0)
+            )
     return choices
 
 
@@ -149,11 +177,15 @@ def parse_quiz_file(path: Path, problems, display_path=None):
         return None
     f.unknown(QUIZ_FIELDS)
     quiz = QuizData(
-        path=shown, source_hash=hashlib.sha256(raw).hexdigest(), slug=f.slug("slug"),
-        title=f.text("title", max_length=200), intro=f.text("intro", required=False),
-        lesson=f.slug("lesson", required=False), published=f.boolean("published", default=False),
+        path=shown,
+        source_hash=hashlib.sha256(raw).hexdigest(),
+        slug=f.slug("slug"),
+        title=f.text("title", max_length=200),
+        intro=f.text("intro", required=False),
+        lesson=f.slug("lesson", required=False),
+        published=f.boolean("published", default=False),
         lesson_line=line_of(data, key="lesson"),
-    )  # fmt: skip
+    )
     for item in f.list("questions", min_items=1):
         qf = Fields(item, shown, problems, what="question")
         if not qf.ok:
@@ -164,10 +196,14 @@ def parse_quiz_file(path: Path, problems, display_path=None):
             qf.problem(f"unknown question type {q_type!r}; use one of {', '.join(TYPES)}")
             continue
         question = QuestionData(
-            type=q_type, prompt=qf.text("prompt"), explanation=qf.text("explanation"),
-            review=qf.text("review", required=bool(quiz.lesson)), title=qf.text("title", required=False),
-            line=qf.line, choices=_choices(qf, q_type, shown, problems),
-        )  # fmt: skip
+            type=q_type,
+            prompt=qf.text("prompt"),
+            explanation=qf.text("explanation"),
+            review=qf.text("review", required=bool(quiz.lesson)),
+            title=qf.text("title", required=False),
+            line=qf.line,
+            choices=_choices(qf, q_type, shown, problems),
+        )
         for message in check_question(question):
             problems.add(shown, qf.line, message)
         quiz.questions.append(question)

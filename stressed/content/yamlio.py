@@ -14,7 +14,9 @@ class LineLoader(yaml.SafeLoader):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
         mapping[KEY_LINES] = {
-            key.value: key.start_mark.line + 1 for key, _value in node.value if hasattr(key, "value")
+            key.value: key.start_mark.line + 1
+            for key, _value in node.value
+            if hasattr(key, "value")
         }
         return mapping
 

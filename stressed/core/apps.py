@@ -14,8 +14,14 @@ class CoreConfig(AppConfig):
             bump_content_version()
 
         # Any content change makes every cached anonymous page stale.
-        for model in ("lessons.Lesson", "lessons.Reference", "glossary.Term", "quizzes.Quiz",
-                      "quizzes.Question", "quizzes.Choice"):  # fmt: skip
+        for model in (
+            "lessons.Lesson",
+            "lessons.Reference",
+            "glossary.Term",
+            "quizzes.Quiz",
+            "quizzes.Question",
+            "quizzes.Choice",
+        ):
             post_save.connect(bump, sender=model, weak=False, dispatch_uid=f"bump-{model}-save")
             post_delete.connect(bump, sender=model, weak=False, dispatch_uid=f"bump-{model}-del")
 
@@ -29,6 +35,8 @@ class CoreConfig(AppConfig):
                 sync_staff_flag(instance)
 
         m2m_changed.connect(
-            groups_changed, sender=get_user_model().groups.through, weak=False,
+            groups_changed,
+            sender=get_user_model().groups.through,
+            weak=False,
             dispatch_uid="sync-staff-flag",
-        )  # fmt: skip
+        )

@@ -12,7 +12,11 @@ QUIZ_AUTHORING = [
 READ_CONTENT = ["lessons.view_lesson", "lessons.view_reference", "glossary.view_term"]
 GLOSSARY_EDITING = [f"glossary.{action}_term" for action in ("add", "change", "delete", "view")]
 CONTENT_EDITING = (
-    [f"lessons.{a}_{m}" for m in ("lesson", "reference") for a in ("add", "change", "delete", "view")]
+    [
+        f"lessons.{a}_{m}"
+        for m in ("lesson", "reference")
+        for a in ("add", "change", "delete", "view")
+    ]
     + GLOSSARY_EDITING
     + QUIZ_AUTHORING
     + [f"auth.{a}_user" for a in ("add", "change", "delete", "view")]

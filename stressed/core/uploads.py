@@ -51,7 +51,9 @@ def image_upload(request):
     image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
     buffer = io.BytesIO()
     if image_format == "JPEG":
-        image.convert("RGB").save(buffer, "JPEG", quality=settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"])
+        image.convert("RGB").save(
+            buffer, "JPEG", quality=settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"]
+        )
     else:
         image.save(buffer, "PNG", optimize=True)
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"

@@ -9,9 +9,11 @@ def about(request):
 
 def _error(request, status, title, message):
     return render(
-        request, "core/error.html", {"status": status, "title": title, "message": message},
+        request,
+        "core/error.html",
+        {"status": status, "title": title, "message": message},
         status=status,
-    )  # fmt: skip
+    )
 
 
 def bad_request(request, exception=None):

@@ -12,8 +12,18 @@ class TermAdmin(MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("related",)
     readonly_fields = ("edited_in_admin", "updated_at")
-    fields = ("name", "slug", "category", "aliases", "short", "definition", "related",
-              "references", "edited_in_admin", "updated_at")  # fmt: skip
+    fields = (
+        "name",
+        "slug",
+        "category",
+        "aliases",
+        "short",
+        "definition",
+        "related",
+        "references",
+        "edited_in_admin",
+        "updated_at",
+    )
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True

@@ -13,8 +13,26 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
-SKIP_TAGS = {"a", "code", "pre", "kbd", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
-             "summary", "abbr", "sup", "script", "style", "button", "label"}  # fmt: skip
+SKIP_TAGS = {
+    "a",
+    "code",
+    "pre",
+    "kbd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "summary",
+    "abbr",
+    "sup",
+    "script",
+    "style",
+    "button",
+    "label",
+}
 SECTION_TAGS = {"h2", "h3"}
 VOID_TAGS = {"br", "hr", "img", "wbr", "col", "input", "source", "area"}
 BOUNDARY = r"[\w\-\u2010-\u2015]"
@@ -161,12 +179,15 @@ def record_occurrences(lesson, occurrences):
     Occurrence.objects.bulk_create(
         [
             Occurrence(
-                term=term, lesson=lesson, section_id=section_id[:100],
-                section_title=title[:200], position=index,
+                term=term,
+                lesson=lesson,
+                section_id=section_id[:100],
+                section_title=title[:200],
+                position=index,
             )
             for index, (term, section_id, title) in enumerate(occurrences)
         ]
-    )  # fmt: skip
+    )
 
 
 def relink_lessons(lessons):

@@ -43,8 +43,12 @@ def glossary_search(request):
     query = request.GET.get("q", "").strip()[:100]
     category = _category(request)
     results = list(search_terms(query, category)) if query else []
-    context = {"query": query, "results": results, "category": category,
-               "categories": Term.Category.choices}  # fmt: skip
+    context = {
+        "query": query,
+        "results": results,
+        "category": category,
+        "categories": Term.Category.choices,
+    }
     if request.htmx:
         return render(request, "glossary/search.html#results", context)
     return render(request, "glossary/search.html", context)
@@ -59,6 +63,7 @@ def term(request, slug):
     if request.user.is_authenticated and request.user.is_staff:
         occurrences = term.occurrences.select_related("lesson")
     return render(
-        request, "glossary/term.html",
+        request,
+        "glossary/term.html",
         {"term": term, "related": related, "occurrences": occurrences},
-    )  # fmt: skip
+    )

@@ -24,9 +24,7 @@ class Lesson(FileBacked):
     objectives = models.TextField(
         help_text="Learning objectives, one per line, each starting with a measurable verb."
     )
-    key_points = models.TextField(
-        blank=True, help_text="Summary-box bullets, one per line."
-    )
+    key_points = models.TextField(blank=True, help_text="Summary-box bullets, one per line.")
     body = MarkdownxField(
         help_text="Markdown. Give every ## and ### heading a stable id: ## Title {#some-id}."
     )
@@ -38,7 +36,9 @@ class Lesson(FileBacked):
     )
     toc = models.JSONField(default=list, editable=False, blank=True)
     key_terms = models.ManyToManyField(
-        "glossary.Term", blank=True, related_name="key_in_lessons",
+        "glossary.Term",
+        blank=True,
+        related_name="key_in_lessons",
         help_text="Glossary terms this lesson teaches.",
     )
     published = models.BooleanField(default=False, help_text="Drafts are visible to staff only.")

@@ -10,7 +10,9 @@ from stressed.progress.store import Progress
 @cache_for_anonymous
 def home(request):
     lessons = list(
-        Lesson.objects.visible_to(request.user).only("title", "slug", "order", "summary", "published")
+        Lesson.objects.visible_to(request.user).only(
+            "title", "slug", "order", "summary", "published"
+        )
     )
     completed, continue_lesson = set(), None
     if not is_cacheable(request):  # a first-time visitor has no progress to show
@@ -20,9 +22,10 @@ def home(request):
         last = progress.last_lesson_id()
         continue_lesson = next((x for x in lessons if x.pk == last), None)
     return render(
-        request, "lessons/home.html",
+        request,
+        "lessons/home.html",
         {"lessons": lessons, "completed": completed, "continue_lesson": continue_lesson},
-    )  # fmt: skip
+    )
 
 
 @require_GET

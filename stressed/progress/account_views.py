@@ -15,7 +15,9 @@ from stressed.progress.store import merge_session_into_account
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional: only used to reset your password.")
+    email = forms.EmailField(
+        required=False, help_text="Optional: only used to reset your password."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -61,16 +63,23 @@ def user_data(user):
     """Everything we hold about a student, for the JSON download."""
     attempts = []
     for attempt in user.attempts.prefetch_related("responses").select_related("quiz"):
-        attempts.append({
-            "quiz": attempt.quiz.slug if attempt.quiz else None,
-            "started_at": attempt.started_at, "finished_at": attempt.finished_at,
-            "score": attempt.score,
-            "responses": [
-                {"question": r.question_id, "answer": r.answer, "fraction": r.fraction,
-                 "answered_at": r.answered_at}
-                for r in attempt.responses.all()
-            ],
-        })  # fmt: skip
+        attempts.append(
+            {
+                "quiz": attempt.quiz.slug if attempt.quiz else None,
+                "started_at": attempt.started_at,
+                "finished_at": attempt.finished_at,
+                "score": attempt.score,
+                "responses": [
+                    {
+                        "question": r.question_id,
+                        "answer": r.answer,
+                        "fraction": r.fraction,
+                        "answered_at": r.answered_at,
+                    }
+                    for r in attempt.responses.all()
+                ],
+            }
+        )
     return {
         "username": user.get_username(),
         "email": user.email,

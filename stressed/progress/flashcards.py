@@ -61,9 +61,10 @@ class Deck:
         card = review(states.get(term_id), rating_name, now)
         if self.progress.user:
             CardState.objects.update_or_create(
-                user=self.progress.user, term_id=term_id,
+                user=self.progress.user,
+                term_id=term_id,
                 defaults={"card": card, "due": due_time(card)},
-            )  # fmt: skip
+            )
             CardState.objects.filter(user=self.progress.user, term_id=term_id).update(
                 reviews=F("reviews") + 1
             )
@@ -72,4 +73,3 @@ class Deck:
             cards[str(term_id)] = card
             self.progress.save_session_cards(cards)
         return card
-

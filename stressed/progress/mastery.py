@@ -75,10 +75,15 @@ def curriculum_progress(progress, lessons):
         scores = [a.score for a in attempts if a.finished_at and a.score is not None]
         rows.append(
             LessonProgress(
-                lesson=lesson, quiz=quiz, completed=lesson.pk in completed,
-                level=mastery_level(lesson.pk in completed, scores, bool(quiz and quiz.pk in answered)),
-                best=max(scores, default=None), latest=scores[-1] if scores else None,
+                lesson=lesson,
+                quiz=quiz,
+                completed=lesson.pk in completed,
+                level=mastery_level(
+                    lesson.pk in completed, scores, bool(quiz and quiz.pk in answered)
+                ),
+                best=max(scores, default=None),
+                latest=scores[-1] if scores else None,
                 attempts=len(scores),
             )
-        )  # fmt: skip
+        )
     return rows

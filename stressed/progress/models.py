@@ -28,6 +28,9 @@ class LessonVisit(models.Model):
     lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
     visited_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return f"{self.user} last read {self.lesson}"
+
 
 class CardState(models.Model):
     """A student's spaced-repetition schedule for one glossary flashcard (FSRS)."""
@@ -42,3 +45,6 @@ class CardState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "term"], name="one_card_per_term")]
+
+    def __str__(self):
+        return f"{self.user}: {self.term} due {self.due:%Y-%m-%d}"

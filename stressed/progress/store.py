@@ -122,9 +122,13 @@ def merge_session_into_account(request, user):
     with transaction.atomic():
         have = set(user.lesson_completions.values_list("lesson_id", flat=True))
         LessonCompletion.objects.bulk_create(
-            [LessonCompletion(user=user, lesson_id=pk) for pk in data.get("completed", []) if pk not in have],
+            [
+                LessonCompletion(user=user, lesson_id=pk)
+                for pk in data.get("completed", [])
+                if pk not in have
+            ],
             ignore_conflicts=True,
-        )  # fmt: skip
+        )
         Attempt.objects.filter(pk__in=data.get("attempts", []), user__isnull=True).update(user=user)
         from stressed.progress.flashcards import card_from_dict
 
@@ -136,5 +140,7 @@ def merge_session_into_account(request, user):
         if data.get("last_lesson"):
             from stressed.progress.models import LessonVisit
 
-            LessonVisit.objects.update_or_create(user=user, defaults={"lesson_id": data["last_lesson"]})
+            LessonVisit.objects.update_or_create(
+                user=user, defaults={"lesson_id": data["last_lesson"]}
+            )
     request.session.pop(SESSION_KEY, None)

@@ -32,17 +32,26 @@ def progress(request):
     counts = {level: sum(1 for r in rows if r.level == level) for level in Level}
     deck = Deck(store)
     return render(
-        request, "progress/progress.html",
-        {"rows": rows, "levels": list(Level), "counts": counts,
-         "completed": sum(1 for r in rows if r.completed), "total": len(rows),
-         "due_cards": len(deck.due_term_ids()), "missed": len(missed_question_ids(store))},
-    )  # fmt: skip
+        request,
+        "progress/progress.html",
+        {
+            "rows": rows,
+            "levels": list(Level),
+            "counts": counts,
+            "completed": sum(1 for r in rows if r.completed),
+            "total": len(rows),
+            "due_cards": len(deck.due_term_ids()),
+            "missed": len(missed_question_ids(store)),
+        },
+    )
 
 
 def missed_question_ids(store):
     """Questions whose latest answer, across all the student's attempts, was not fully right."""
     latest = {}
-    responses = Response.objects.filter(attempt__in=store.attempts(), question__quiz__published=True)
+    responses = Response.objects.filter(
+        attempt__in=store.attempts(), question__quiz__published=True
+    )
     for question_id, fraction in responses.order_by("answered_at", "pk").values_list(
         "question_id", "fraction"
     ):
@@ -55,10 +64,15 @@ def review(request):
     store = Progress(request)
     deck = Deck(store)
     return render(
-        request, "progress/review.html",
-        {"missed": len(missed_question_ids(store)), "due_cards": len(deck.due_term_ids()),
-         "seen_cards": len(deck.states()), "term_count": Term.objects.count()},
-    )  # fmt: skip
+        request,
+        "progress/review.html",
+        {
+            "missed": len(missed_question_ids(store)),
+            "due_cards": len(deck.due_term_ids()),
+            "seen_cards": len(deck.states()),
+            "term_count": Term.objects.count(),
+        },
+    )
 
 
 @require_POST

@@ -16,7 +16,9 @@ class QuestionInline(admin.TabularInline):
     show_change_link = True
     formfield_overrides = {
         # A compact prompt box in the list; the full Markdown editor is on the question page.
-        Question._meta.get_field("prompt").__class__: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})},
+        Question._meta.get_field("prompt").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+        },
     }
 
     @admin.display(description="Options")
@@ -24,7 +26,9 @@ class QuestionInline(admin.TabularInline):
         if not question.pk:
             return "Save first, then add options."
         url = reverse("admin:quizzes_question_change", args=[question.pk])
-        return format_html('<a href="{}">Edit question and its {} options</a>', url, question.choices.count())
+        return format_html(
+            '<a href="{}">Edit question and its {} options</a>', url, question.choices.count()
+        )
 
 
 @admin.register(Quiz)
@@ -42,7 +46,9 @@ class QuizAdmin(MarkdownxModelAdmin):
 
     @admin.display(description="Student view")
     def links(self, quiz):
-        return format_html('<a href="{}">Preview as a student</a>', reverse("quiz-preview", args=[quiz.slug]))
+        return format_html(
+            '<a href="{}">Preview as a student</a>', reverse("quiz-preview", args=[quiz.slug])
+        )
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True
@@ -85,7 +91,10 @@ class ChoiceInline(admin.StackedInline):
     extra = 0
     fieldsets = (
         (None, {"fields": (("order", "fraction"), "text", "feedback", "misconception")}),
-        ("Numeric and matching", {"fields": ("match_text", ("value", "tolerance"), ("min_value", "max_value"))}),
+        (
+            "Numeric and matching",
+            {"fields": ("match_text", ("value", "tolerance"), ("min_value", "max_value"))},
+        ),
     )
 
 
@@ -106,7 +115,15 @@ class QuestionAdmin(MarkdownxModelAdmin):
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("pk", "quiz", "user", "started_at", "finished_at", "score")
     list_filter = ("quiz",)
-    readonly_fields = ("quiz", "user", "session_key", "question_ids", "started_at", "finished_at", "score")
+    readonly_fields = (
+        "quiz",
+        "user",
+        "session_key",
+        "question_ids",
+        "started_at",
+        "finished_at",
+        "score",
+    )
 
     def has_add_permission(self, request):
         return False

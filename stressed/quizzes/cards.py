@@ -54,7 +54,9 @@ def build_card(question, number, seed, response=None, result=None, error="", sub
     for choice in ordered:
         token = option_token(seed, choice.pk)
         picked = matches.get(str(choice.pk))
-        selected = option_token(seed, picked) if picked else (getlist(f"match-{choice.pk}") or [""])[0]
+        selected = (
+            option_token(seed, picked) if picked else (getlist(f"match-{choice.pk}") or [""])[0]
+        )
         options.append(Option(choice, token, token in chosen_tokens, selected))
     match_options, seen = [], set()
     if question.type == "matching":

@@ -104,11 +104,15 @@ def grade(question, choices, data, seed):
             raise IncompleteAnswer(f"Keep the answer under {MAX_TEXT} characters.")
         given, given_compact = normalize_text(text), compact(text)
         matches = [
-            c for c in choices
-            if normalize_text(c.text) == given or (given_compact and compact(c.text) == given_compact)
-        ]  # fmt: skip
+            c
+            for c in choices
+            if normalize_text(c.text) == given
+            or (given_compact and compact(c.text) == given_compact)
+        ]
         best = max(matches, key=lambda c: c.fraction, default=None)
-        return Result({"text": text}, max(0.0, best.fraction) if best else 0.0, [best] if best else [])
+        return Result(
+            {"text": text}, max(0.0, best.fraction) if best else 0.0, [best] if best else []
+        )
     if kind == "numeric":
         values = getlist("number")
         if len(values) > 1:
@@ -118,7 +122,9 @@ def grade(question, choices, data, seed):
         number = parse_number(values[0][:50])
         matches = [c for c in choices if c.accepts_number(number)]
         best = max(matches, key=lambda c: c.fraction, default=None)
-        return Result({"number": number}, max(0.0, best.fraction) if best else 0.0, [best] if best else [])
+        return Result(
+            {"number": number}, max(0.0, best.fraction) if best else 0.0, [best] if best else []
+        )
     if kind == "matching":
         matches, pair_results = {}, []
         for left in choices:

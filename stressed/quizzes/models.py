@@ -16,9 +16,13 @@ class QuizQuerySet(models.QuerySet):
 
 class Quiz(FileBacked):
     lesson = models.ForeignKey(
-        "lessons.Lesson", null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes",
+        "lessons.Lesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
         help_text="The lesson this quiz checks; its sections are the review links.",
-    )  # fmt: skip
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     intro = MarkdownxField(blank=True, help_text="Markdown shown above the questions.")
@@ -55,7 +59,9 @@ class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
     type = models.CharField(max_length=20, choices=Type.choices)
-    title = models.CharField(max_length=200, blank=True, help_text="Optional name (GIFT ::title::).")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Optional name (GIFT ::title::)."
+    )
     prompt = MarkdownxField(help_text="The question, in Markdown.")
     prompt_html = models.TextField(editable=False, blank=True)
     explanation = MarkdownxField(
@@ -63,9 +69,10 @@ class Question(models.Model):
     )
     explanation_html = models.TextField(editable=False, blank=True)
     review_anchor = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         help_text="Heading id in the quiz's lesson that this question tests (for 'review this').",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -108,7 +115,9 @@ class Choice(models.Model):
     )
     value = models.FloatField(null=True, blank=True, help_text="Numeric: the expected value.")
     tolerance = models.FloatField(null=True, blank=True, help_text="Numeric: accepted ± error.")
-    min_value = models.FloatField(null=True, blank=True, help_text="Numeric range: lowest accepted.")
+    min_value = models.FloatField(
+        null=True, blank=True, help_text="Numeric range: lowest accepted."
+    )
     max_value = models.FloatField(
         null=True, blank=True, help_text="Numeric range: highest accepted."
     )
@@ -141,13 +150,20 @@ class Attempt(models.Model):
     """One run through a set of questions by a user or an anonymous session."""
 
     quiz = models.ForeignKey(
-        Quiz, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts",
-        help_text="Empty for a review attempt built from missed questions.",
-    )  # fmt: skip
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        Quiz,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="attempts",
-    )  # fmt: skip
+        help_text="Empty for a review attempt built from missed questions.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+    )
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     question_ids = models.JSONField(default=list, help_text="The questions, in order.")
     started_at = models.DateTimeField(auto_now_add=True)
@@ -160,13 +176,8 @@ class Attempt(models.Model):
     def __str__(self):
         return f"Attempt {self.pk} on {self.quiz or 'review'}"
 
-    @property
-    def is_review(self):
-        return self.quiz_id is None
-
     def get_absolute_url(self):
         return reverse("attempt", args=[self.pk])
-
 
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
@@ -178,7 +189,9 @@ class Response(models.Model):
     class Meta:
         ordering = ["answered_at"]
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question")
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_response_per_question"
+            )
         ]
 
     def __str__(self):

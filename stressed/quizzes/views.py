@@ -20,7 +20,9 @@ from stressed.quizzes.models import Attempt, Question, Quiz, Response
 
 
 def _quiz_or_404(request, slug):
-    return get_object_or_404(Quiz.objects.visible_to(request.user).select_related("lesson"), slug=slug)
+    return get_object_or_404(
+        Quiz.objects.visible_to(request.user).select_related("lesson"), slug=slug
+    )
 
 
 def _attempt_or_404(request, attempt_id):
@@ -41,9 +43,10 @@ def quiz(request, slug):
     if request.session.session_key or request.user.is_authenticated:
         current = Progress(request).attempts().filter(quiz=quiz, finished_at__isnull=True).first()
     return render(
-        request, "quizzes/quiz.html",
+        request,
+        "quizzes/quiz.html",
         {"quiz": quiz, "current": current, "question_count": quiz.questions.count()},
-    )  # fmt: skip
+    )
 
 
 def start_attempt(request, question_ids, quiz=None):
@@ -51,9 +54,11 @@ def start_attempt(request, question_ids, quiz=None):
     if not request.user.is_authenticated and request.session.session_key is None:
         request.session.save()  # anonymous attempts are tied to a session
     attempt = Attempt.objects.create(
-        quiz=quiz, user=progress.user, session_key=request.session.session_key or "",
+        quiz=quiz,
+        user=progress.user,
+        session_key=request.session.session_key or "",
         question_ids=list(question_ids),
-    )  # fmt: skip
+    )
     progress.remember_attempt(attempt)
     return attempt
 
@@ -105,7 +110,9 @@ def answer(request, attempt_id, question_id):
     )
     number = attempt.question_ids.index(question_id) + 1
     if attempt.finished_at:
-        return HttpResponse("This attempt is finished; start a new one to answer again.", status=409)
+        return HttpResponse(
+            "This attempt is finished; start a new one to answer again.", status=409
+        )
     try:
         result = grade(question, list(question.choices.all()), request.POST, attempt.pk)
     except MalformedAnswer as error:
@@ -128,9 +135,15 @@ def answer(request, attempt_id, question_id):
     card = build_card(question, number, attempt.pk, result=result)
     answered = attempt.responses.count()
     return render(
-        request, "quizzes/answer.html",
-        {"attempt": attempt, "card": card, "answered": answered, "total": len(attempt.question_ids)},
-    )  # fmt: skip
+        request,
+        "quizzes/answer.html",
+        {
+            "attempt": attempt,
+            "card": card,
+            "answered": answered,
+            "total": len(attempt.question_ids),
+        },
+    )
 
 
 @require_POST
@@ -202,7 +215,12 @@ def preview_answer(request, slug, question_id):
         return HttpResponseBadRequest(f"Malformed answer: {exc}")
     except IncompleteAnswer as exc:
         status, error = 422, str(exc)
-    card = build_card(question, number, "preview", result=result, error=error, submitted=request.POST)
-    cards = [card if q.pk == question_id else build_card(q, n, "preview") for n, q in enumerate(questions, 1)]
+    card = build_card(
+        question, number, "preview", result=result, error=error, submitted=request.POST
+    )
+    cards = [
+        card if q.pk == question_id else build_card(q, n, "preview")
+        for n, q in enumerate(questions, 1)
+    ]
     context = {"quiz": quiz, "cards": cards, "card": card, "preview": True}
     return _render_card(request, "quizzes/preview.html", context, status=status)

@@ -6,8 +6,17 @@ stored responses that point at them, survive a reload of an edited file.
 
 from stressed.quizzes.models import Choice, Question
 
-CHOICE_FIELDS = ("text", "fraction", "feedback", "misconception", "match_text", "value",
-                 "tolerance", "min_value", "max_value")  # fmt: skip
+CHOICE_FIELDS = (
+    "text",
+    "fraction",
+    "feedback",
+    "misconception",
+    "match_text",
+    "value",
+    "tolerance",
+    "min_value",
+    "max_value",
+)
 
 
 def write_questions(quiz, questions):

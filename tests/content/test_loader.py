@@ -1,7 +1,6 @@
 """The content loader: idempotent, atomic, `file:line` errors, and the admin-edit policy."""
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -90,7 +89,9 @@ def tree(tmp_path, db):
 
 def snapshot():
     return (
-        list(Lesson.objects.values_list("slug", "title", "body_html", "linked_html", "source_hash")),
+        list(
+            Lesson.objects.values_list("slug", "title", "body_html", "linked_html", "source_hash")
+        ),
         list(Term.objects.values_list("slug", "short", "source_hash")),
         list(Quiz.objects.values_list("slug", "title")),
         list(Question.objects.values_list("pk", "prompt")),
@@ -102,7 +103,11 @@ def test_loads_everything_and_links_terms(tree):
     report = load_content(tree)
     assert len(report.created) == 3
     lesson = Lesson.objects.get(slug="test-lesson")
-    assert lesson.objective_list == ["Describe the thing.", "Explain the other thing.", "Compare both things."]
+    assert lesson.objective_list == [
+        "Describe the thing.",
+        "Explain the other thing.",
+        "Compare both things.",
+    ]
     assert lesson.references.get().doi == "10.1000/test"
     assert list(lesson.key_terms.values_list("slug", flat=True)) == ["test-term"]
     assert 'href="/glossary/test-term/"' in lesson.linked_html
@@ -124,7 +129,9 @@ def test_loading_twice_changes_nothing(tree):
 def test_changed_file_updates_in_place_keeping_ids(tree):
     load_content(tree)
     question_ids = list(Question.objects.values_list("pk", flat=True))
-    (tree / "quizzes" / "test-lesson.yaml").write_text(QUIZ.replace("Which?", "Which one?"), encoding="utf-8")
+    (tree / "quizzes" / "test-lesson.yaml").write_text(
+        QUIZ.replace("Which?", "Which one?"), encoding="utf-8"
+    )
     report = load_content(tree)
     assert report.updated == ["quiz test-quiz"]
     assert list(Question.objects.values_list("pk", flat=True)) == question_ids
@@ -142,7 +149,9 @@ def test_admin_edits_are_kept_unless_forced(tree):
     lesson.title = "Edited by an admin"
     lesson.edited_in_admin = True
     lesson.save()
-    (tree / "lessons" / "01-test-lesson.md").write_text(LESSON.replace("A test lesson", "From the file"), encoding="utf-8")
+    (tree / "lessons" / "01-test-lesson.md").write_text(
+        LESSON.replace("A test lesson", "From the file"), encoding="utf-8"
+    )
     report = load_content(tree)
     assert report.kept == ["lesson test-lesson"]
     assert Lesson.objects.get(slug="test-lesson").title == "Edited by an admin"
@@ -154,22 +163,82 @@ def test_admin_edits_are_kept_unless_forced(tree):
 
 BAD_FILES = [
     # (which file, replace this, with this, expected "file:line: message" fragment)
-    ("lessons", "title: \"A test lesson\"\n", "title: [unclosed\n", "01-test-lesson.md:3: YAML syntax error"),
+    (
+        "lessons",
+        'title: "A test lesson"\n',
+        "title: [unclosed\n",
+        "01-test-lesson.md:3: YAML syntax error",
+    ),
     ("lessons", "---\ntitle", "title", "01-test-lesson.md:1: a lesson must start with '---'"),
-    ("lessons", "order: 1\n", "order: first\n", "01-test-lesson.md:4: 'order' must be a whole number"),
+    (
+        "lessons",
+        "order: 1\n",
+        "order: first\n",
+        "01-test-lesson.md:4: 'order' must be a whole number",
+    ),
     ("lessons", "  - Compare both things.\n", "", "'objectives' needs at least 3 item(s)"),
-    ("lessons", "key_terms: [test-term]", "key_terms: [no-such-term]", "01-test-lesson.md:10: key term 'no-such-term' is not in the glossary"),
-    ("lessons", "last_reviewed: 2026-11-22", "last_reviewed: yesterday", "'last_reviewed' must be a date"),
-    ("lessons", "## First section {#first}", "## First section", "01-test-lesson.md:23: every ## and ### heading needs a stable id"),
-    ("lessons", "Body text.", '<img src="/static/img/missing.svg" alt="x">', "01-test-lesson.md:25: image '/static/img/missing.svg' does not exist"),
+    (
+        "lessons",
+        "key_terms: [test-term]",
+        "key_terms: [no-such-term]",
+        "01-test-lesson.md:10: key term 'no-such-term' is not in the glossary",
+    ),
+    (
+        "lessons",
+        "last_reviewed: 2026-11-22",
+        "last_reviewed: yesterday",
+        "'last_reviewed' must be a date",
+    ),
+    (
+        "lessons",
+        "## First section {#first}",
+        "## First section",
+        "01-test-lesson.md:23: every ## and ### heading needs a stable id",
+    ),
+    (
+        "lessons",
+        "Body text.",
+        '<img src="/static/img/missing.svg" alt="x">',
+        "01-test-lesson.md:25: image '/static/img/missing.svg' does not exist",
+    ),
     ("lessons", "published: true", "published: true\nsurprise: 1", "unknown field(s) surprise"),
     ("glossary", "category: process", "category: vibes", "terms.yaml:4: unknown category 'vibes'"),
-    ("glossary", "  related: []", "  related: [ghost]", "terms.yaml:8: related term 'ghost' does not exist"),
-    ("glossary", "  short: A term used by the tests.\n", "", "terms.yaml:1: missing required field 'short'"),
-    ("quizzes", "review: first\n    explanation: Because.", "review: nowhere\n    explanation: Because.", "test-lesson.yaml:6: review id 'nowhere' is not a heading id"),
-    ("quizzes", "{text: Right, fraction: 1, feedback: Yes.}", "{text: Right, fraction: 0.5, feedback: Yes.}", "test-lesson.yaml:6: a single-choice question needs exactly one option with fraction 1"),
-    ("quizzes", "type: truefalse", "type: essay", "test-lesson.yaml:13: unknown question type 'essay'"),
-    ("quizzes", "lesson: test-lesson", "lesson: no-such-lesson", "test-lesson.yaml:1: lesson 'no-such-lesson' does not exist"),
+    (
+        "glossary",
+        "  related: []",
+        "  related: [ghost]",
+        "terms.yaml:8: related term 'ghost' does not exist",
+    ),
+    (
+        "glossary",
+        "  short: A term used by the tests.\n",
+        "",
+        "terms.yaml:1: missing required field 'short'",
+    ),
+    (
+        "quizzes",
+        "review: first\n    explanation: Because.",
+        "review: nowhere\n    explanation: Because.",
+        "test-lesson.yaml:6: review id 'nowhere' is not a heading id",
+    ),
+    (
+        "quizzes",
+        "{text: Right, fraction: 1, feedback: Yes.}",
+        "{text: Right, fraction: 0.5, feedback: Yes.}",
+        "test-lesson.yaml:6: a single-choice question needs exactly one option with fraction 1",
+    ),
+    (
+        "quizzes",
+        "type: truefalse",
+        "type: essay",
+        "test-lesson.yaml:13: unknown question type 'essay'",
+    ),
+    (
+        "quizzes",
+        "lesson: test-lesson",
+        "lesson: no-such-lesson",
+        "test-lesson.yaml:1: lesson 'no-such-lesson' does not exist",
+    ),
     ("quizzes", "answer: true", "answer: maybe", "'answer' must be true or false"),
 ]
 
@@ -189,15 +258,21 @@ def test_bad_files_report_file_and_line_and_change_nothing(tree, folder, old, ne
 
 
 def test_one_bad_file_blocks_all_others(tree):
-    (tree / "quizzes" / "test-lesson.yaml").write_text(QUIZ.replace("fraction: 1,", "fraction: 2,"), encoding="utf-8")
+    (tree / "quizzes" / "test-lesson.yaml").write_text(
+        QUIZ.replace("fraction: 1,", "fraction: 2,"), encoding="utf-8"
+    )
     with pytest.raises(ContentError):
         load_content(tree)
     assert not Lesson.objects.exists() and not Term.objects.exists() and not Quiz.objects.exists()
 
 
 def test_command_reports_every_problem_and_fails(tree, capsys):
-    (tree / "glossary" / "terms.yaml").write_text(GLOSSARY.replace("category: process", "category: nope"), encoding="utf-8")
-    (tree / "lessons" / "01-test-lesson.md").write_text(LESSON.replace("order: 1", "order: x"), encoding="utf-8")
+    (tree / "glossary" / "terms.yaml").write_text(
+        GLOSSARY.replace("category: process", "category: nope"), encoding="utf-8"
+    )
+    (tree / "lessons" / "01-test-lesson.md").write_text(
+        LESSON.replace("order: 1", "order: x"), encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="nothing was changed"):
         call_command("load_content", "--root", str(tree))
     err = capsys.readouterr().err

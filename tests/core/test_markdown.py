@@ -40,9 +40,13 @@ def test_figures_from_static_are_kept():
 def test_document_toc_uses_stable_ids():
     doc = render_document("## The α1 receptor {#alpha-1}\n\n### Detail {#detail}\n\nx")
     assert doc.toc == [
-        {"id": "alpha-1", "title": "The α1 receptor", "level": 2,
-         "children": [{"id": "detail", "title": "Detail", "level": 3, "children": []}]}
-    ]  # fmt: skip
+        {
+            "id": "alpha-1",
+            "title": "The α1 receptor",
+            "level": 2,
+            "children": [{"id": "detail", "title": "Detail", "level": 3, "children": []}],
+        }
+    ]
 
 
 def test_inline_render_drops_single_paragraph():

@@ -12,12 +12,13 @@ def links(html):
 
 def test_first_mention_per_section_is_linked(make_term):
     term = make_term()
-    html = "<p>Norepinephrine and norepinephrine.</p><h2 id=\"b\">B</h2><p>Noradrenaline again.</p>"
+    html = '<p>Norepinephrine and norepinephrine.</p><h2 id="b">B</h2><p>Noradrenaline again.</p>'
     result = link_terms(html, Matcher.for_terms([term]))
     assert links(result.html) == 2
     assert [(t.slug, section) for t, section, _title in result.occurrences] == [
-        ("norepinephrine", ""), ("norepinephrine", "b")
-    ]  # fmt: skip
+        ("norepinephrine", ""),
+        ("norepinephrine", "b"),
+    ]
     assert 'role="tooltip"' in result.html and "Norepinephrine short definition." in result.html
 
 
@@ -32,7 +33,8 @@ def test_longest_match_wins(make_term):
 def test_never_inside_headings_links_code_or_captions(make_term):
     term = make_term()
     html = (
-        '<h2 id="x">Norepinephrine</h2><p><a href="/x">norepinephrine</a> <code>norepinephrine</code></p>'
+        '<h2 id="x">Norepinephrine</h2>'
+        '<p><a href="/x">norepinephrine</a> <code>norepinephrine</code></p>'
         "<figure><figcaption>norepinephrine</figcaption></figure><pre>norepinephrine</pre>"
     )
     assert links(link_terms(html, Matcher.for_terms([term])).html) == 0
@@ -43,12 +45,14 @@ def test_words_inside_other_words_are_not_linked(make_term):
     html = "<p>The net effect, a NETwork, and the NET itself.</p>"
     result = link_terms(html, Matcher.for_terms([term]))
     assert links(result.html) == 1
-    assert '>NET</a>' in result.html
+    assert ">NET</a>" in result.html
 
 
 def test_plurals_and_case(make_term):
     term = make_term("varicosity", "Varicosity", aliases="")
-    result = link_terms("<p>Varicosities? No: varicositys. VARICOSITY.</p>", Matcher.for_terms([term]))
+    result = link_terms(
+        "<p>Varicosities? No: varicositys. VARICOSITY.</p>", Matcher.for_terms([term])
+    )
     assert links(result.html) == 1
 
 
@@ -83,7 +87,9 @@ def test_new_alias_and_new_term_are_linked(make_term, make_lesson):
     term.aliases = "noradrenaline"
     term.save()
     assert links(Lesson.objects.get(pk=lesson.pk).linked_html) == 1
-    make_term("brown-adipose-tissue", "Brown adipose tissue", aliases="brown fat", category="anatomy")
+    make_term(
+        "brown-adipose-tissue", "Brown adipose tissue", aliases="brown fat", category="anatomy"
+    )
     assert links(Lesson.objects.get(pk=lesson.pk).linked_html) == 2
 
 

@@ -11,10 +11,20 @@ from tests.hostile import HOSTILE_TEXT, executable_bits
 def terms(make_term):
     return [
         make_term(),
-        make_term("alpha-1-receptor", "α1-adrenoceptor", aliases="alpha-1 receptor\nα1", category="receptor",
-                  definition="Gq-coupled; constricts vessels."),  # fmt: skip
-        make_term("brown-adipose-tissue", "Brown adipose tissue", aliases="brown fat", category="anatomy",
-                  definition="Makes heat with UCP1 (thermogénèse)."),  # fmt: skip
+        make_term(
+            "alpha-1-receptor",
+            "α1-adrenoceptor",
+            aliases="alpha-1 receptor\nα1",
+            category="receptor",
+            definition="Gq-coupled; constricts vessels.",
+        ),
+        make_term(
+            "brown-adipose-tissue",
+            "Brown adipose tissue",
+            aliases="brown fat",
+            category="anatomy",
+            definition="Makes heat with UCP1 (thermogénèse).",
+        ),
     ]
 
 
@@ -30,7 +40,9 @@ def test_search_finds_aliases_and_definition_text_accent_insensitively(terms):
 
 
 def test_name_matches_rank_above_definition_matches(make_term):
-    make_term("a-term", "Zeta thing", aliases="", definition="Mentions vasoconstriction in passing.")
+    make_term(
+        "a-term", "Zeta thing", aliases="", definition="Mentions vasoconstriction in passing."
+    )
     make_term("vasoconstriction", "Vasoconstriction", aliases="", category="process")
     assert [t.slug for t in search_terms("vasoconstriction")] == ["vasoconstriction", "a-term"]
 
@@ -96,17 +108,30 @@ ADMIN_PAGES = ["admin:glossary_term_changelist", "admin:glossary_term_add"]
 
 @pytest.mark.parametrize(
     ("role", "can_edit"),
-    [("anonymous", False), ("student", False), ("instructor", False),
-     ("glossary_editor", True), ("admin", True), ("superuser", True)],
-)  # fmt: skip
+    [
+        ("anonymous", False),
+        ("student", False),
+        ("instructor", False),
+        ("glossary_editor", True),
+        ("admin", True),
+        ("superuser", True),
+    ],
+)
 def test_only_admins_and_glossary_editors_can_change_terms(client_as, make_term, role, can_edit):
     term = make_term()
     client = client_as(role)
     add = client.get(reverse("admin:glossary_term_add"))
     change_url = reverse("admin:glossary_term_change", args=[term.pk])
     delete_url = reverse("admin:glossary_term_delete", args=[term.pk])
-    data = {"name": "Changed", "slug": "norepinephrine", "category": "transmitter",
-            "short": "Changed.", "definition": "Changed.", "aliases": "", "references": ""}  # fmt: skip
+    data = {
+        "name": "Changed",
+        "slug": "norepinephrine",
+        "category": "transmitter",
+        "short": "Changed.",
+        "definition": "Changed.",
+        "aliases": "",
+        "references": "",
+    }
     changed = client.post(change_url, data)
     if can_edit:
         assert add.status_code == 200

@@ -18,7 +18,9 @@ def test_home_lists_published_lessons_in_order(client, make_lesson):
 def test_lesson_page_has_toc_objectives_references_and_pager(client, make_lesson):
     make_lesson("first", order=1)
     lesson = make_lesson("second", order=2)
-    lesson.references.create(order=0, label="R1", citation="Cryer PE. A paper. NEJM. 1980.", doi="10.1/x")
+    lesson.references.create(
+        order=0, label="R1", citation="Cryer PE. A paper. NEJM. 1980.", doi="10.1/x"
+    )
     make_lesson("third", order=3)
     response = client.get(lesson.get_absolute_url())
     assert response.status_code == 200

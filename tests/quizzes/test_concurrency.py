@@ -10,6 +10,8 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
+import pytest
+
 STUDENTS = 8
 QUIZ = "norepinephrine-pain-and-fibromyalgia-quiz"
 
@@ -25,7 +27,9 @@ class Student:
 
     def post(self, path, fields):
         data = urllib.parse.urlencode(fields, doseq=True).encode()
-        request = urllib.request.Request(self.base + path, data=data, headers={"Referer": self.base + "/"})
+        request = urllib.request.Request(
+            self.base + path, data=data, headers={"Referer": self.base + "/"}
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.geturl(), response.read().decode()
@@ -40,7 +44,9 @@ def csrf(page):
 def answers_from(page):
     """(action, fields) for every unanswered card: the first option, or a typed guess."""
     result = []
-    for match in re.finditer(r'<form method="post" action="(/attempts/\d+/questions/\d+/)"(.*?)</form>', page, re.S):
+    for match in re.finditer(
+        r'<form method="post" action="(/attempts/\d+/questions/\d+/)"(.*?)</form>', page, re.S
+    ):
         action, body = match.group(1), match.group(2)
         fields = {"csrfmiddlewaretoken": csrf(body)}
         choice = re.search(r'name="choice" value="([^"]+)"', body)
@@ -50,18 +56,23 @@ def answers_from(page):
             fields["text"] = "a guess"
         if 'name="number"' in body:
             fields["number"] = "1"
-        for name, options in re.findall(r'<select name="(match-\d+)"[^>]*>(.*?)</select>', body, re.S):
+        for name, options in re.findall(
+            r'<select name="(match-\d+)"[^>]*>(.*?)</select>', body, re.S
+        ):
             fields[name] = re.findall(r'<option value="([^"]+)"', options)[0]
         result.append((html.unescape(action), fields))
     return result
 
 
+@pytest.mark.live
 def test_concurrent_students_lose_and_duplicate_nothing(live_site):
     students = [Student(live_site.url) for _ in range(STUDENTS)]
     plans = []
     for student in students:
         _, quiz_page = student.get(f"/quizzes/{QUIZ}/")
-        status, attempt_url, attempt_page = student.post(f"/quizzes/{QUIZ}/start/", {"csrfmiddlewaretoken": csrf(quiz_page)})
+        status, attempt_url, attempt_page = student.post(
+            f"/quizzes/{QUIZ}/start/", {"csrfmiddlewaretoken": csrf(quiz_page)}
+        )
         assert status == 200 and "/attempts/" in attempt_url
         plans.append((student, answers_from(attempt_page)))
     questions = len(plans[0][1])
@@ -78,7 +89,9 @@ def test_concurrent_students_lose_and_duplicate_nothing(live_site):
             with lock:
                 outcomes.append((action, status))
 
-    threads = [threading.Thread(target=run, args=(s, p, dup)) for s, p in plans for dup in (False, True)]
+    threads = [
+        threading.Thread(target=run, args=(s, p, dup)) for s, p in plans for dup in (False, True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -95,6 +108,7 @@ def test_concurrent_students_lose_and_duplicate_nothing(live_site):
 
     with sqlite3.connect(live_site.database) as db:
         total, distinct = db.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT attempt_id || ':' || question_id) FROM quizzes_response"
+            "SELECT COUNT(*), COUNT(DISTINCT attempt_id || ':' || question_id)"
+            " FROM quizzes_response"
         ).fetchone()
     assert total == distinct == STUDENTS * questions

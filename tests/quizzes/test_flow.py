@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from stressed.quizzes.models import Attempt, Response
-from tests.quizzes.conftest import right_answer, start, token
+from tests.quiz_helpers import right_answer, start, token
 
 
 def answer_url(attempt_id, question):
@@ -28,7 +28,11 @@ def test_htmx_answer_returns_feedback_partial_and_progress(client, quiz):
     attempt_id = start(client, quiz)
     question = quiz.questions.get(order=1)
     wrong = question.choices.get(text="β2")
-    response = client.post(answer_url(attempt_id, question), {"choice": token(attempt_id, wrong)}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        answer_url(attempt_id, question),
+        {"choice": token(attempt_id, wrong)},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -67,7 +71,9 @@ def test_full_attempt_summary_retry_and_practise(client, quiz):
     assert "Not answered" in html and "Right answer: α1 → Vasoconstriction" in html
     assert "Try again" in html and "Practise what I missed" in html
     practise = client.post(reverse("attempt-practise", args=[attempt_id]))
-    review = Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", practise["Location"]).group(1)))
+    review = Attempt.objects.get(
+        pk=int(re.search(r"/attempts/(\d+)/", practise["Location"]).group(1))
+    )
     assert review.quiz is None and review.question_ids == [questions[5].pk]
     again = start(client, quiz)
     assert again not in (attempt_id, review.pk)
@@ -76,9 +82,14 @@ def test_full_attempt_summary_retry_and_practise(client, quiz):
 def test_incomplete_answer_shows_message_and_stores_nothing(client, quiz):
     attempt_id = start(client, quiz)
     question = quiz.questions.get(order=5)
-    response = client.post(answer_url(attempt_id, question), {"number": "eighty"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        answer_url(attempt_id, question), {"number": "eighty"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
-    assert "Enter a number" in response.content.decode() and 'role="alert"' in response.content.decode()
+    assert (
+        "Enter a number" in response.content.decode()
+        and 'role="alert"' in response.content.decode()
+    )
     assert not Response.objects.exists()
     response = client.post(answer_url(attempt_id, question), {"number": ""})
     assert response.status_code == 422 and "<html" in response.content.decode()
@@ -88,7 +99,12 @@ def test_answering_twice_is_409_and_keeps_the_first_answer(client, quiz):
     attempt_id = start(client, quiz)
     question = quiz.questions.get(order=1)
     right, wrong = question.choices.get(fraction=1), question.choices.get(text="M3")
-    assert client.post(answer_url(attempt_id, question), {"choice": token(attempt_id, wrong)}).status_code == 302
+    assert (
+        client.post(
+            answer_url(attempt_id, question), {"choice": token(attempt_id, wrong)}
+        ).status_code
+        == 302
+    )
     second = client.post(answer_url(attempt_id, question), {"choice": token(attempt_id, right)})
     assert second.status_code == 409
     stored = Response.objects.get()
@@ -107,8 +123,12 @@ def test_forged_and_malformed_answers_are_400(client, quiz):
     attempt_id = start(client, quiz)
     q1, q2 = quiz.questions.get(order=1), quiz.questions.get(order=2)
     foreign = q2.choices.first()
-    for data in ({"choice": token(attempt_id, foreign)}, {"choice": "123"}, {"choice": "x" * 5000},
-                 {"choice": [token(attempt_id, c) for c in q1.choices.all()]}):  # fmt: skip
+    for data in (
+        {"choice": token(attempt_id, foreign)},
+        {"choice": "123"},
+        {"choice": "x" * 5000},
+        {"choice": [token(attempt_id, c) for c in q1.choices.all()]},
+    ):
         assert client.post(answer_url(attempt_id, q1), data).status_code == 400
     assert not Response.objects.exists()
 
@@ -118,8 +138,12 @@ def test_unknown_things_are_404(client, quiz):
     question = quiz.questions.get(order=4)
     assert client.get("/quizzes/no-such-quiz/").status_code == 404
     assert client.post("/quizzes/no-such-quiz/start/").status_code == 404
-    assert client.post(f"/attempts/{attempt_id}/questions/999999/", {"text": "x"}).status_code == 404
-    assert client.post(f"/attempts/999999/questions/{question.pk}/", {"text": "x"}).status_code == 404
+    assert (
+        client.post(f"/attempts/{attempt_id}/questions/999999/", {"text": "x"}).status_code == 404
+    )
+    assert (
+        client.post(f"/attempts/999999/questions/{question.pk}/", {"text": "x"}).status_code == 404
+    )
 
 
 def test_unpublished_quiz_is_404_for_students(client, quiz):
@@ -168,7 +192,9 @@ def test_no_trace_of_the_right_option_before_answering(client, quiz):
         blanked = set()
         for option_html in options:
             option_html = re.sub(r'value="[0-9a-f]{16}"', 'value="T"', option_html)
-            option_html = re.sub(r"<label([^>]*)>.*?</label>", r"<label\1>L</label>", option_html, flags=re.S)
+            option_html = re.sub(
+                r"<label([^>]*)>.*?</label>", r"<label\1>L</label>", option_html, flags=re.S
+            )
             option_html = re.sub(r'-\d+"', '-N"', option_html)
             blanked.add(option_html)
         assert len(blanked) == 1, blanked
@@ -199,7 +225,9 @@ def test_query_counts_are_pinned(client, quiz, django_assert_num_queries):
     question = quiz.questions.get(order=4)
     # attempt, session, question, choices, savepoint, insert, release, progress count
     with django_assert_num_queries(8):
-        response = client.post(answer_url(attempt_id, question), {"text": "DBH"}, HTTP_HX_REQUEST="true")
+        response = client.post(
+            answer_url(attempt_id, question), {"text": "DBH"}, HTTP_HX_REQUEST="true"
+        )
     assert response.status_code == 200
 
 
@@ -207,11 +235,25 @@ def test_preview_grades_without_recording(client_as, quiz):
     client = client_as("instructor")
     assert client.get(reverse("quiz-preview", args=[quiz.slug])).status_code == 200
     question = quiz.questions.get(order=4)
-    response = client.post(reverse("quiz-preview-answer", args=[quiz.slug, question.pk]), {"text": "DBH"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("quiz-preview-answer", args=[quiz.slug, question.pk]),
+        {"text": "DBH"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and "Correct" in response.content.decode()
     assert not Attempt.objects.exists() and not Response.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("student", 403), ("glossary_editor", 403), ("instructor", 200), ("admin", 200), ("superuser", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("student", 403),
+        ("glossary_editor", 403),
+        ("instructor", 200),
+        ("admin", 200),
+        ("superuser", 200),
+    ],
+)
 def test_preview_permissions(client_as, quiz, role, status):
     assert client_as(role).get(reverse("quiz-preview", args=[quiz.slug])).status_code == status

@@ -33,20 +33,32 @@ def test_multiple_select_partial_credit_with_floor(quiz):
 def test_true_false(quiz):
     question, (true, false) = q(quiz, 3)
     assert grade(question, [true, false], data(1, false), 1).fraction == 1
-    assert grade(question, [true, false], data(1, true), 1).chosen[0].feedback == "The baroreflex slows it."
+    assert (
+        grade(question, [true, false], data(1, true), 1).chosen[0].feedback
+        == "The baroreflex slows it."
+    )
 
 
 @pytest.mark.parametrize(
     ("typed", "fraction"),
-    [("dopamine beta-hydroxylase", 1), ("  Dopamine   BETA-hydroxylase ", 1), ("dopamine β-hydroxylase", 1),
-     ("dbh", 1), ("HYDROXYLASE", 0.5), ("tyrosine hydroxylase", 0)],
-)  # fmt: skip
+    [
+        ("dopamine beta-hydroxylase", 1),
+        ("  Dopamine   BETA-hydroxylase ", 1),
+        ("dopamine β-hydroxylase", 1),
+        ("dbh", 1),
+        ("HYDROXYLASE", 0.5),
+        ("tyrosine hydroxylase", 0),
+    ],
+)
 def test_short_answer_ignores_case_and_whitespace(quiz, typed, fraction):
     question, choices = q(quiz, 4)
     assert grade(question, choices, {"text": [typed]}, 1).fraction == fraction
 
 
-@pytest.mark.parametrize(("typed", "fraction"), [("80", 1), ("81,5", 1), ("78", 1), ("77", 0.5), ("60", 0.5), ("59.9", 0), ("-80", 0)])
+@pytest.mark.parametrize(
+    ("typed", "fraction"),
+    [("80", 1), ("81,5", 1), ("78", 1), ("77", 0.5), ("60", 0.5), ("59.9", 0), ("-80", 0)],
+)
 def test_numeric_tolerance_and_range(quiz, typed, fraction):
     question, choices = q(quiz, 5)
     assert grade(question, choices, {"number": [typed]}, 1).fraction == fraction
@@ -57,12 +69,24 @@ def test_matching_scores_each_pair(quiz):
     seed = 3
     right = {f"match-{c.pk}": [option_token(seed, c.pk)] for c in (a1, b1, b3)}
     assert grade(question, [a1, b1, b3], right, seed).fraction == 1
-    swapped = dict(right, **{f"match-{a1.pk}": [option_token(seed, b1.pk)], f"match-{b1.pk}": [option_token(seed, a1.pk)]})
+    swapped = dict(
+        right,
+        **{
+            f"match-{a1.pk}": [option_token(seed, b1.pk)],
+            f"match-{b1.pk}": [option_token(seed, a1.pk)],
+        },
+    )
     assert grade(question, [a1, b1, b3], swapped, seed).fraction == pytest.approx(1 / 3)
 
 
 def test_honest_mistakes_are_incomplete_not_malformed(quiz):
-    for order, post in [(1, {}), (2, {}), (4, {"text": ["  "]}), (5, {"number": ["eighty"]}), (6, {})]:
+    for order, post in [
+        (1, {}),
+        (2, {}),
+        (4, {"text": ["  "]}),
+        (5, {"number": ["eighty"]}),
+        (6, {}),
+    ]:
         question, choices = q(quiz, order)
         with pytest.raises(IncompleteAnswer):
             grade(question, choices, post, 1)

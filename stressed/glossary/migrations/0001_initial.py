@@ -5,45 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section_id', models.CharField(blank=True, max_length=100)),
-                ('section_title', models.CharField(blank=True, max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section_id", models.CharField(blank=True, max_length=100)),
+                ("section_title", models.CharField(blank=True, max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['lesson__order', 'position'],
+                "ordering": ["lesson__order", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_hash', models.CharField(blank=True, editable=False, help_text='Hash of the content file this was last loaded from (empty if never).', max_length=64)),
-                ('edited_in_admin', models.BooleanField(default=False, help_text='Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('aliases', models.TextField(blank=True, help_text='Other names matched in lessons, one per line (e.g. noradrenaline, α1). Short all-capital aliases (NE, NET) match case-sensitively.')),
-                ('category', models.CharField(choices=[('transmitter', 'Transmitter or hormone'), ('receptor', 'Receptor'), ('enzyme', 'Enzyme'), ('transporter', 'Transporter or carrier'), ('anatomy', 'Anatomy'), ('drug', 'Drug'), ('process', 'Process'), ('condition', 'Condition'), ('method', 'Research method')], max_length=20)),
-                ('short', models.CharField(help_text='One sentence, shown in popovers.', max_length=240, verbose_name='short definition')),
-                ('definition', markdownx.models.MarkdownxField(help_text='Full definition in Markdown.')),
-                ('definition_html', models.TextField(blank=True, editable=False)),
-                ('references', models.TextField(blank=True, help_text='Citations, one per line.')),
-                ('search_names', models.TextField(blank=True, editable=False)),
-                ('search_text', models.TextField(blank=True, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Hash of the content file this was last loaded from (empty if never).",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "edited_in_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names matched in lessons, one per line (e.g. noradrenaline, α1). Short all-capital aliases (NE, NET) match case-sensitively.",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("transmitter", "Transmitter or hormone"),
+                            ("receptor", "Receptor"),
+                            ("enzyme", "Enzyme"),
+                            ("transporter", "Transporter or carrier"),
+                            ("anatomy", "Anatomy"),
+                            ("drug", "Drug"),
+                            ("process", "Process"),
+                            ("condition", "Condition"),
+                            ("method", "Research method"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "short",
+                    models.CharField(
+                        help_text="One sentence, shown in popovers.",
+                        max_length=240,
+                        verbose_name="short definition",
+                    ),
+                ),
+                (
+                    "definition",
+                    markdownx.models.MarkdownxField(help_text="Full definition in Markdown."),
+                ),
+                ("definition_html", models.TextField(blank=True, editable=False)),
+                ("references", models.TextField(blank=True, help_text="Citations, one per line.")),
+                ("search_names", models.TextField(blank=True, editable=False)),
+                ("search_text", models.TextField(blank=True, editable=False)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

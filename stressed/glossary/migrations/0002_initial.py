@@ -5,32 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('glossary', '0001_initial'),
-        ('lessons', '0001_initial'),
+        ("glossary", "0001_initial"),
+        ("lessons", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='occurrence',
-            name='lesson',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='term_occurrences', to='lessons.lesson'),
+            model_name="occurrence",
+            name="lesson",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="term_occurrences",
+                to="lessons.lesson",
+            ),
         ),
         migrations.AddField(
-            model_name='term',
-            name='related',
-            field=models.ManyToManyField(blank=True, to='glossary.term'),
+            model_name="term",
+            name="related",
+            field=models.ManyToManyField(blank=True, to="glossary.term"),
         ),
         migrations.AddField(
-            model_name='occurrence',
-            name='term',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='glossary.term'),
+            model_name="occurrence",
+            name="term",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="occurrences",
+                to="glossary.term",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.UniqueConstraint(fields=('term', 'lesson', 'section_id'), name='one_occurrence_per_section'),
+            model_name="occurrence",
+            constraint=models.UniqueConstraint(
+                fields=("term", "lesson", "section_id"), name="one_occurrence_per_section"
+            ),
         ),
     ]

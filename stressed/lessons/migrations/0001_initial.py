@@ -6,51 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('glossary', '0001_initial'),
+        ("glossary", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_hash', models.CharField(blank=True, editable=False, help_text='Hash of the content file this was last loaded from (empty if never).', max_length=64)),
-                ('edited_in_admin', models.BooleanField(default=False, help_text='Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text='Used in the URL.', max_length=100, unique=True)),
-                ('order', models.PositiveIntegerField(default=0, help_text='Position in the curriculum; lower comes first.')),
-                ('summary', models.TextField(help_text='One or two sentences for the index and lesson top.')),
-                ('objectives', models.TextField(help_text='Learning objectives, one per line, each starting with a measurable verb.')),
-                ('key_points', models.TextField(blank=True, help_text='Summary-box bullets, one per line.')),
-                ('body', markdownx.models.MarkdownxField(help_text='Markdown. Give every ## and ### heading a stable id: ## Title {#some-id}.')),
-                ('body_html', models.TextField(blank=True, editable=False, help_text='Sanitized HTML rendered from the body.')),
-                ('linked_html', models.TextField(blank=True, editable=False, help_text='body_html with glossary terms linked.')),
-                ('toc', models.JSONField(blank=True, default=list, editable=False)),
-                ('published', models.BooleanField(default=False, help_text='Drafts are visible to staff only.')),
-                ('last_reviewed', models.DateField(help_text='When an expert last checked the content.')),
-                ('key_terms', models.ManyToManyField(blank=True, help_text='Glossary terms this lesson teaches.', related_name='key_in_lessons', to='glossary.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Hash of the content file this was last loaded from (empty if never).",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "edited_in_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(help_text="Used in the URL.", max_length=100, unique=True),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Position in the curriculum; lower comes first."
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="One or two sentences for the index and lesson top."
+                    ),
+                ),
+                (
+                    "objectives",
+                    models.TextField(
+                        help_text="Learning objectives, one per line, each starting with a measurable verb."
+                    ),
+                ),
+                (
+                    "key_points",
+                    models.TextField(blank=True, help_text="Summary-box bullets, one per line."),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Give every ## and ### heading a stable id: ## Title {#some-id}."
+                    ),
+                ),
+                (
+                    "body_html",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Sanitized HTML rendered from the body.",
+                    ),
+                ),
+                (
+                    "linked_html",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="body_html with glossary terms linked.",
+                    ),
+                ),
+                ("toc", models.JSONField(blank=True, default=list, editable=False)),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False, help_text="Drafts are visible to staff only."
+                    ),
+                ),
+                (
+                    "last_reviewed",
+                    models.DateField(help_text="When an expert last checked the content."),
+                ),
+                (
+                    "key_terms",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Glossary terms this lesson teaches.",
+                        related_name="key_in_lessons",
+                        to="glossary.term",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'title'],
+                "ordering": ["order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('label', models.CharField(blank=True, help_text='Short id, e.g. R13.', max_length=20)),
-                ('citation', models.TextField(help_text='Authors. Title. Journal. Year;volume(issue):pages.')),
-                ('doi', models.CharField(blank=True, help_text='DOI without https://doi.org/.', max_length=200)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='lessons.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "label",
+                    models.CharField(blank=True, help_text="Short id, e.g. R13.", max_length=20),
+                ),
+                (
+                    "citation",
+                    models.TextField(
+                        help_text="Authors. Title. Journal. Year;volume(issue):pages."
+                    ),
+                ),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True, help_text="DOI without https://doi.org/.", max_length=200
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="lessons.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
     ]

@@ -7,108 +7,300 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('lessons', '0001_initial'),
+        ("lessons", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('type', models.CharField(choices=[('single', 'Single choice'), ('multiple', 'Multiple select'), ('truefalse', 'True or false'), ('short', 'Short answer'), ('numeric', 'Numeric'), ('matching', 'Matching')], max_length=20)),
-                ('title', models.CharField(blank=True, help_text='Optional name (GIFT ::title::).', max_length=200)),
-                ('prompt', markdownx.models.MarkdownxField(help_text='The question, in Markdown.')),
-                ('prompt_html', models.TextField(blank=True, editable=False)),
-                ('explanation', markdownx.models.MarkdownxField(blank=True, help_text='Shown after answering: why the right answer is right.')),
-                ('explanation_html', models.TextField(blank=True, editable=False)),
-                ('review_anchor', models.CharField(blank=True, help_text="Heading id in the quiz's lesson that this question tests (for 'review this').", max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple select"),
+                            ("truefalse", "True or false"),
+                            ("short", "Short answer"),
+                            ("numeric", "Numeric"),
+                            ("matching", "Matching"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="Optional name (GIFT ::title::).", max_length=200
+                    ),
+                ),
+                ("prompt", markdownx.models.MarkdownxField(help_text="The question, in Markdown.")),
+                ("prompt_html", models.TextField(blank=True, editable=False)),
+                (
+                    "explanation",
+                    markdownx.models.MarkdownxField(
+                        blank=True,
+                        help_text="Shown after answering: why the right answer is right.",
+                    ),
+                ),
+                ("explanation_html", models.TextField(blank=True, editable=False)),
+                (
+                    "review_anchor",
+                    models.CharField(
+                        blank=True,
+                        help_text="Heading id in the quiz's lesson that this question tests (for 'review this').",
+                        max_length=100,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('text', models.TextField(blank=True, help_text='Option text (Markdown); the accepted answer for short answer; the left item for matching.')),
-                ('text_html', models.TextField(blank=True, editable=False)),
-                ('match_text', models.CharField(blank=True, help_text='Matching only: the right-hand item.', max_length=300)),
-                ('fraction', models.FloatField(default=0, help_text='Credit from -1 to 1. Single choice: 1 for the right option. Multiple select: weights of the right options sum to 1; wrong ones may be negative.')),
-                ('value', models.FloatField(blank=True, help_text='Numeric: the expected value.', null=True)),
-                ('tolerance', models.FloatField(blank=True, help_text='Numeric: accepted ± error.', null=True)),
-                ('min_value', models.FloatField(blank=True, help_text='Numeric range: lowest accepted.', null=True)),
-                ('max_value', models.FloatField(blank=True, help_text='Numeric range: highest accepted.', null=True)),
-                ('feedback', models.TextField(blank=True, help_text='Shown to a student who picked this.')),
-                ('feedback_html', models.TextField(blank=True, editable=False)),
-                ('misconception', models.SlugField(blank=True, help_text='Wrong options: the misconception this tests.', max_length=80)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='quizzes.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Option text (Markdown); the accepted answer for short answer; the left item for matching.",
+                    ),
+                ),
+                ("text_html", models.TextField(blank=True, editable=False)),
+                (
+                    "match_text",
+                    models.CharField(
+                        blank=True, help_text="Matching only: the right-hand item.", max_length=300
+                    ),
+                ),
+                (
+                    "fraction",
+                    models.FloatField(
+                        default=0,
+                        help_text="Credit from -1 to 1. Single choice: 1 for the right option. Multiple select: weights of the right options sum to 1; wrong ones may be negative.",
+                    ),
+                ),
+                (
+                    "value",
+                    models.FloatField(
+                        blank=True, help_text="Numeric: the expected value.", null=True
+                    ),
+                ),
+                (
+                    "tolerance",
+                    models.FloatField(
+                        blank=True, help_text="Numeric: accepted ± error.", null=True
+                    ),
+                ),
+                (
+                    "min_value",
+                    models.FloatField(
+                        blank=True, help_text="Numeric range: lowest accepted.", null=True
+                    ),
+                ),
+                (
+                    "max_value",
+                    models.FloatField(
+                        blank=True, help_text="Numeric range: highest accepted.", null=True
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.TextField(blank=True, help_text="Shown to a student who picked this."),
+                ),
+                ("feedback_html", models.TextField(blank=True, editable=False)),
+                (
+                    "misconception",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Wrong options: the misconception this tests.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="quizzes.question",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Quiz',
+            name="Quiz",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_hash', models.CharField(blank=True, editable=False, help_text='Hash of the content file this was last loaded from (empty if never).', max_length=64)),
-                ('edited_in_admin', models.BooleanField(default=False, help_text='Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('intro', markdownx.models.MarkdownxField(blank=True, help_text='Markdown shown above the questions.')),
-                ('intro_html', models.TextField(blank=True, editable=False)),
-                ('published', models.BooleanField(default=False, help_text='Drafts are visible to staff only.')),
-                ('lesson', models.ForeignKey(blank=True, help_text='The lesson this quiz checks; its sections are the review links.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quizzes', to='lessons.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Hash of the content file this was last loaded from (empty if never).",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "edited_in_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set when saved in the admin: the content loader will not overwrite it from a changed file without --force.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "intro",
+                    markdownx.models.MarkdownxField(
+                        blank=True, help_text="Markdown shown above the questions."
+                    ),
+                ),
+                ("intro_html", models.TextField(blank=True, editable=False)),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False, help_text="Drafts are visible to staff only."
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The lesson this quiz checks; its sections are the review links.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quizzes",
+                        to="lessons.lesson",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'quizzes',
-                'ordering': ['lesson__order', 'title'],
-                'permissions': [('view_statistics', 'Can view quiz statistics')],
+                "verbose_name_plural": "quizzes",
+                "ordering": ["lesson__order", "title"],
+                "permissions": [("view_statistics", "Can view quiz statistics")],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='quiz',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='quizzes.quiz'),
+            model_name="question",
+            name="quiz",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="quizzes.quiz",
+            ),
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('question_ids', models.JSONField(default=list, help_text='The questions, in order.')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('score', models.FloatField(blank=True, help_text='Fraction 0–1 when finished.', null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to=settings.AUTH_USER_MODEL)),
-                ('quiz', models.ForeignKey(blank=True, help_text='Empty for a review attempt built from missed questions.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='quizzes.quiz')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("session_key", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "question_ids",
+                    models.JSONField(default=list, help_text="The questions, in order."),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "score",
+                    models.FloatField(
+                        blank=True, help_text="Fraction 0–1 when finished.", null=True
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a review attempt built from missed questions.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="quizzes.quiz",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.JSONField(help_text='What the student gave, normalized.')),
-                ('fraction', models.FloatField(help_text='Credit earned, 0–1.')),
-                ('answered_at', models.DateTimeField(auto_now_add=True)),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='quizzes.attempt')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='quizzes.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answer", models.JSONField(help_text="What the student gave, normalized.")),
+                ("fraction", models.FloatField(help_text="Credit earned, 0–1.")),
+                ("answered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="quizzes.attempt",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="quizzes.question",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['answered_at'],
-                'constraints': [models.UniqueConstraint(fields=('attempt', 'question'), name='one_response_per_question')],
+                "ordering": ["answered_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("attempt", "question"), name="one_response_per_question"
+                    )
+                ],
             },
         ),
     ]

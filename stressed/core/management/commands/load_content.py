@@ -9,13 +9,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--root", help="Content folder (default: content/ in the project).")
+        parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
         parser.add_argument(
-            "--check", action="store_true", help="Validate only; write nothing."
-        )
-        parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Overwrite objects edited in the admin with the files' versions.",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, root=None, check=False, force=False, **options):
         try:

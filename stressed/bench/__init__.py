@@ -1,0 +1,11 @@
+"""Helpers for `python -m stressed.benchmark` (`make bench`).
+
+The harness runs in a plain Python process and never imports Django: the site under test
+runs in gunicorn subprocesses with production settings, and the harness only talks HTTP to
+it (and reads the SQLite file directly to check that no answer was lost).
+
+- `parse`: pure functions (wrk output, percentiles, HTML forms and resource links), unit-tested.
+- `server`: the throwaway data dir, manage.py steps, gunicorn start/stop, worker memory.
+- `client`: a tiny cookie-keeping HTTP client on http.client (no new dependencies).
+- `drivers`: the load phases (wrk, concurrent quiz answers) and the page-weight measurement.
+"""

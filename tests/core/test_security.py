@@ -1,0 +1,137 @@
+"""Production settings, headers, CSP, error pages, CSRF and the markdownx endpoints."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "stressed.example.org",
+}
+
+
+def manage(*args, env=None):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS")}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_security_headers_and_csp(client, db):
+    response = client.get(reverse("about"))
+    csp = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1)
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "'unsafe-inline'" not in re.search(r"style-src ([^;]+)", csp).group(1)
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, make_lesson):
+    lesson = make_lesson()
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag, tag
+    assert " style=" not in html and "<style" not in html
+    assert re.search(r"\son[a-z]+=", html) is None
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.parametrize(("path", "status"), [("/no-such-page/", 404), ("/lessons/nope/", 404)])
+def test_error_pages_are_the_sites_own(client, db, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert "Page not found" in html and 'class="site-header"' in html
+    assert "Traceback" not in html and "stressed.urls" not in html
+
+
+@override_settings(DEBUG=False)
+def test_500_page_leaks_nothing(db):
+    from stressed.core.views import server_error
+
+    html = server_error(None).content.decode()
+    assert "Something went wrong" in html and "Traceback" not in html
+
+
+def test_every_post_form_carries_a_csrf_token(client, make_lesson, quiz):
+    make_lesson("other", order=5)
+    pages = ["/", "/lessons/other/", quiz.get_absolute_url(), "/review/", "/accounts/login/", "/accounts/signup/"]
+    for path in pages:
+        html = client.get(path).content.decode()
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", html, re.S):
+            if 'method="post"' in form:
+                assert "csrfmiddlewaretoken" in form, (path, form[:200])
+
+
+def test_posts_without_csrf_are_rejected(make_lesson):
+    lesson = make_lesson()
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(reverse("lesson-complete", args=[lesson.slug])).status_code == 403
+    assert client.post(reverse("review-missed")).status_code == 403
+    assert client.post(reverse("login"), {"username": "a", "password": "b"}).status_code == 403
+
+
+def png_bytes(fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def upload(client, name, content, content_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/markdownx/upload/", {"image": SimpleUploadedFile(name, content, content_type)},
+                       HTTP_X_REQUESTED_WITH="XMLHttpRequest")  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student"])
+def test_markdownx_endpoints_refuse_non_staff(client_as, role):
+    client = client_as(role)
+    assert client.post("/markdownx/markdownify/", {"content": "**x**"}).status_code == 403
+    assert upload(client, "a.png", png_bytes(), "image/png").status_code == 403
+
+
+def test_markdownx_preview_is_sanitized_for_staff(client_as):
+    response = client_as("instructor").post("/markdownx/markdownify/", {"content": "**b** <script>x</script>"})
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "<p><strong>b</strong> </p>"
+
+
+def test_markdownx_upload_accepts_only_real_png_and_jpeg(client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as("instructor")
+    assert upload(client, "a.png", png_bytes(), "image/png").status_code == 200
+    assert upload(client, "a.jpg", png_bytes("JPEG"), "image/jpeg").status_code == 200
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+    assert upload(client, "x.svg", svg, "image/svg+xml").status_code == 400
+    assert upload(client, "x.png", svg, "image/png").status_code == 400  # lying content type
+    assert upload(client, "x.gif", png_bytes("GIF"), "image/gif").status_code == 400
+    assert upload(client, "x.html", b"<script>alert(1)</script>", "text/html").status_code == 400
+    assert sorted(p.suffix for p in (tmp_path / "markdownx").iterdir()) == [".jpg", ".png"]
