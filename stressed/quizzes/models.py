@@ -179,6 +179,7 @@ class Attempt(models.Model):
     def get_absolute_url(self):
         return reverse("attempt", args=[self.pk])
 
+
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")

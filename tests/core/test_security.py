@@ -21,10 +21,20 @@ PROD_ENV = {
 
 
 def manage(*args, env=None):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_ENV", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS")
+    }
     environment.update(env or {})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings():
@@ -82,7 +92,14 @@ def test_500_page_leaks_nothing(db):
 
 def test_every_post_form_carries_a_csrf_token(client, make_lesson, quiz):
     make_lesson("other", order=5)
-    pages = ["/", "/lessons/other/", quiz.get_absolute_url(), "/review/", "/accounts/login/", "/accounts/signup/"]
+    pages = [
+        "/",
+        "/lessons/other/",
+        quiz.get_absolute_url(),
+        "/review/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
     for path in pages:
         html = client.get(path).content.decode()
         for form in re.findall(r"<form\b[^>]*>.*?</form>", html, re.S):
@@ -107,8 +124,11 @@ def png_bytes(fmt="PNG"):
 def upload(client, name, content, content_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/markdownx/upload/", {"image": SimpleUploadedFile(name, content, content_type)},
-                       HTTP_X_REQUESTED_WITH="XMLHttpRequest")  # fmt: skip
+    return client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile(name, content, content_type)},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student"])
@@ -119,7 +139,9 @@ def test_markdownx_endpoints_refuse_non_staff(client_as, role):
 
 
 def test_markdownx_preview_is_sanitized_for_staff(client_as):
-    response = client_as("instructor").post("/markdownx/markdownify/", {"content": "**b** <script>x</script>"})
+    response = client_as("instructor").post(
+        "/markdownx/markdownify/", {"content": "**b** <script>x</script>"}
+    )
     assert response.status_code == 200
     assert response.content.decode().strip() == "<p><strong>b</strong> </p>"
 

@@ -34,7 +34,10 @@ def test_mark_complete_with_and_without_htmx(client, make_lesson):
     lesson = make_lesson()
     url = reverse("lesson-complete", args=[lesson.slug])
     response = client.post(url, {"complete": "1"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "You marked this lesson complete" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "You marked this lesson complete" in response.content.decode()
+    )
     assert 'role="status"' in response.content.decode()
     page = client.get(lesson.get_absolute_url()).content.decode()
     assert "You marked this lesson complete" in page
@@ -54,7 +57,9 @@ def test_home_offers_to_continue_where_you_left_off(client, make_lesson):
 def test_progress_page_shows_levels_and_scores(client, quiz):
     attempt_id = start(client, quiz)
     for question in quiz.questions.all():
-        client.post(reverse("answer", args=[attempt_id, question.pk]), right_answer(attempt_id, question))
+        client.post(
+            reverse("answer", args=[attempt_id, question.pk]), right_answer(attempt_id, question)
+        )
     client.post(reverse("attempt-finish", args=[attempt_id]))
     html = client.get(reverse("progress")).content.decode()
     assert "Proficient" in html and "100%" in html
@@ -66,8 +71,15 @@ def test_anonymous_progress_survives_signup(client, quiz):
     question = quiz.questions.get(order=4)
     client.post(reverse("answer", args=[attempt_id, question.pk]), {"text": "nope"})
     client.post(reverse("lesson-complete", args=[quiz.lesson.slug]))
-    response = client.post(reverse("signup"), {"username": "newbie", "email": "",
-                                                "password1": "a-Good-passphrase-42", "password2": "a-Good-passphrase-42"})  # fmt: skip
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newbie",
+            "email": "",
+            "password1": "a-Good-passphrase-42",
+            "password2": "a-Good-passphrase-42",
+        },
+    )
     assert response.status_code == 302
     attempt = Attempt.objects.get(pk=attempt_id)
     assert attempt.user.username == "newbie"
@@ -80,7 +92,9 @@ def test_anonymous_progress_merges_on_login_without_duplicates(client, make_user
     user = make_user("returning")
     LessonCompletion.objects.create(user=user, lesson=lesson)
     client.post(reverse("lesson-complete", args=[lesson.slug]))
-    response = client.post(reverse("login"), {"username": "returning", "password": "pw-Long-enough-1"})
+    response = client.post(
+        reverse("login"), {"username": "returning", "password": "pw-Long-enough-1"}
+    )
     assert response.status_code == 302
     assert LessonCompletion.objects.filter(user=user).count() == 1
 
@@ -91,15 +105,23 @@ def test_progress_kept_across_logout_and_login(client, make_user, make_lesson):
     client.post(reverse("login"), {"username": "keeper", "password": "pw-Long-enough-1"})
     client.post(reverse("lesson-complete", args=[lesson.slug]))
     client.post(reverse("logout"))
-    assert "You marked this lesson complete" not in client.get(lesson.get_absolute_url()).content.decode()
+    assert (
+        "You marked this lesson complete"
+        not in client.get(lesson.get_absolute_url()).content.decode()
+    )
     client.post(reverse("login"), {"username": "keeper", "password": "pw-Long-enough-1"})
-    assert "You marked this lesson complete" in client.get(lesson.get_absolute_url()).content.decode()
+    assert (
+        "You marked this lesson complete" in client.get(lesson.get_absolute_url()).content.decode()
+    )
 
 
 def test_practise_missed_across_lessons(client, quiz):
     attempt_id = start(client, quiz)
     questions = list(quiz.questions.all())
-    client.post(reverse("answer", args=[attempt_id, questions[0].pk]), right_answer(attempt_id, questions[0]))
+    client.post(
+        reverse("answer", args=[attempt_id, questions[0].pk]),
+        right_answer(attempt_id, questions[0]),
+    )
     client.post(reverse("answer", args=[attempt_id, questions[3].pk]), {"text": "wrong"})
     assert "1 question across your quizzes" in client.get(reverse("review")).content.decode()
     response = client.post(reverse("review-missed"))
@@ -115,9 +137,19 @@ def test_flashcards_for_anonymous_session_and_account(client, make_term, make_us
     html = client.get(reverse("flashcards")).content.decode()
     assert term.name in html and "Show the answer" in html
     assert term.short in client.get(reverse("flashcards") + "?show=1").content.decode()
-    assert client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "again"}).status_code == 302
+    assert (
+        client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "again"}).status_code
+        == 302
+    )
     assert "You have studied 1 of 1 terms" in client.get(reverse("review")).content.decode()
-    client.post(reverse("signup"), {"username": "carder", "password1": "a-Good-passphrase-42", "password2": "a-Good-passphrase-42"})
+    client.post(
+        reverse("signup"),
+        {
+            "username": "carder",
+            "password1": "a-Good-passphrase-42",
+            "password2": "a-Good-passphrase-42",
+        },
+    )
     state = CardState.objects.get(user__username="carder", term=term)
     assert state.due <= datetime.now(UTC) + timedelta(minutes=10)
     client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "easy"})
@@ -127,8 +159,12 @@ def test_flashcards_for_anonymous_session_and_account(client, make_term, make_us
 
 def test_bad_flashcard_rating_is_400_and_unknown_term_404(client, make_term):
     term = make_term()
-    assert client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "meh"}).status_code == 400
-    assert client.post(reverse("flashcard-rate", args=[999999]), {"rating": "good"}).status_code == 404
+    assert (
+        client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "meh"}).status_code == 400
+    )
+    assert (
+        client.post(reverse("flashcard-rate", args=[999999]), {"rating": "good"}).status_code == 404
+    )
 
 
 def test_deck_schedules_due_cards_first(rf, make_term, make_user):
@@ -152,7 +188,10 @@ def test_students_see_only_their_own_data(quiz, make_user):
     assert other.get(reverse("attempt", args=[attempt_id])).status_code == 404
     data = json.loads(other.get(reverse("account-export")).content)
     assert data["quiz_attempts"] == []
-    assert json.loads(owner.get(reverse("account-export")).content)["quiz_attempts"][0]["quiz"] == quiz.slug
+    assert (
+        json.loads(owner.get(reverse("account-export")).content)["quiz_attempts"][0]["quiz"]
+        == quiz.slug
+    )
 
 
 def test_export_and_delete_account(client, make_user, make_lesson):
@@ -165,7 +204,9 @@ def test_export_and_delete_account(client, make_user, make_lesson):
     assert json.loads(export.content)["completed_lessons"][0]["lesson"] == lesson.slug
     wrong = client.post(reverse("account-delete"), {"password": "nope"})
     assert wrong.status_code == 200 and "not right" in wrong.content.decode()
-    assert client.post(reverse("account-delete"), {"password": "pw-Long-enough-1"}).status_code == 302
+    assert (
+        client.post(reverse("account-delete"), {"password": "pw-Long-enough-1"}).status_code == 302
+    )
     assert not type(user).objects.filter(username="leaver").exists()
     assert not LessonCompletion.objects.exists()
 
@@ -185,7 +226,9 @@ def test_login_is_protected_against_brute_force(client, make_user, settings):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("name", ["progress", "review", "flashcards", "login", "signup", "password_reset"])
+@pytest.mark.parametrize(
+    "name", ["progress", "review", "flashcards", "login", "signup", "password_reset"]
+)
 def test_account_and_progress_pages_render(client, db, name):
     assert client.get(reverse(name)).status_code == 200
 
