@@ -37,9 +37,9 @@ def _etag(version, key):
     return '"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
 
 
-def _with_headers(response, etag, version):
+def _with_headers(response, etag, changed_at):
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(int(version) // 1_000_000_000)
+    response["Last-Modified"] = http_date(changed_at.timestamp())
     # Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ("Cookie", "HX-Request"))
@@ -54,11 +54,11 @@ def cache_for_anonymous(view):
             patch_vary_headers(response, ("Cookie", "HX-Request"))
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        version = content_version()
+        version, changed_at = content_version()
         key = f"{'htmx' if request.htmx else 'page'}:{request.get_full_path()}"
         etag = _etag(version, key)
         if etag in request.headers.get("If-None-Match", ""):
-            return _with_headers(HttpResponseNotModified(), etag, version)
+            return _with_headers(HttpResponseNotModified(), etag, changed_at)
         cache_key = f"stressed:page:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
         cached = cache.get(cache_key)
         if cached is not None:
@@ -66,7 +66,7 @@ def cache_for_anonymous(view):
             if PLACEHOLDER in content:
                 content = content.replace(PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content, content_type=content_type)
-            return _with_headers(response, etag, version)
+            return _with_headers(response, etag, changed_at)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
@@ -76,7 +76,7 @@ def cache_for_anonymous(view):
             if token:
                 content = content.replace(token.group(1), PLACEHOLDER)
             cache.set(cache_key, (content, response["Content-Type"]), PAGE_TIMEOUT)
-            _with_headers(response, etag, version)
+            _with_headers(response, etag, changed_at)
         return response
 
     return wrapped

@@ -24,3 +24,16 @@ class FileBacked(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ContentVersion(models.Model):
+    """One row, bumped by every content change: the key of every cached page.
+
+    It lives in the database, not in a per-process cache, so that every gunicorn worker on
+    every host sees an edit at once."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"content version {self.version}"
