@@ -7,7 +7,8 @@ def about(request):
     return render(request, "core/about.html")
 
 
-def _error(request, status, title, message):
+def error_page(request, status, title, message):
+    """The site's own error page, for any 4xx a view decides on."""
     return render(
         request,
         "core/error.html",
@@ -17,15 +18,25 @@ def _error(request, status, title, message):
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Bad request", "The request could not be understood.")
+    return error_page(request, 400, "Bad request", "The request could not be understood.")
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "Not allowed", "You do not have permission to do that.")
+    return error_page(request, 403, "Not allowed", "You do not have permission to do that.")
+
+
+def csrf_failure(request, reason=""):
+    return error_page(
+        request,
+        403,
+        "Form expired",
+        "This form was open too long or came from another site. Go back, reload the page and "
+        "try again.",
+    )
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "Page not found", "There is no page at this address.")
+    return error_page(request, 404, "Page not found", "There is no page at this address.")
 
 
 def server_error(request):

@@ -1,9 +1,10 @@
 from datetime import UTC, datetime
 
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from stressed.core.views import error_page
 from stressed.glossary.models import Term
 from stressed.lessons.models import Lesson
 from stressed.progress.flashcards import RATINGS, Deck
@@ -99,7 +100,9 @@ def flashcards(request):
 def rate_card(request, term_id):
     rating = request.POST.get("rating", "")
     if rating not in RATINGS:
-        return HttpResponseBadRequest("Rate the card as again, hard, good or easy.")
+        return error_page(
+            request, 400, "Unknown rating", "Rate the card as again, hard, good or easy."
+        )
     if not Term.objects.filter(pk=term_id).exists():
         raise Http404("No such term.")
     store = Progress(request)

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from stressed.core.caching import cache_for_anonymous
+from stressed.core.views import error_page
 from stressed.progress.store import Progress
 from stressed.quizzes.cards import build_card, build_cards, questions_for
 from stressed.quizzes.grading import (
@@ -110,13 +111,16 @@ def answer(request, attempt_id, question_id):
     )
     number = attempt.question_ids.index(question_id) + 1
     if attempt.finished_at:
-        return HttpResponse(
-            "This attempt is finished; start a new one to answer again.", status=409
+        return error_page(
+            request,
+            409,
+            "Attempt finished",
+            "This attempt is finished; start a new one to answer again.",
         )
     try:
         result = grade(question, list(question.choices.all()), request.POST, attempt.pk)
     except MalformedAnswer as error:
-        return HttpResponseBadRequest(f"Malformed answer: {error}")
+        return error_page(request, 400, "Answer not understood", f"Malformed answer: {error}.")
     except IncompleteAnswer as error:
         card = build_card(question, number, attempt.pk, error=str(error), submitted=request.POST)
         context = _attempt_context(attempt)
@@ -129,7 +133,9 @@ def answer(request, attempt_id, question_id):
                 attempt=attempt, question=question, answer=result.answer, fraction=result.fraction
             )
     except IntegrityError:
-        return HttpResponse("This question has already been answered in this attempt.", status=409)
+        return error_page(
+            request, 409, "Already answered", "This question was already answered in this attempt."
+        )
     if not request.htmx:
         return redirect(reverse("attempt", args=[attempt.pk]) + f"#q-{question.pk}")
     card = build_card(question, number, attempt.pk, result=result)
@@ -212,7 +218,7 @@ def preview_answer(request, slug, question_id):
     try:
         result = grade(question, list(question.choices.all()), request.POST, "preview")
     except MalformedAnswer as exc:
-        return HttpResponseBadRequest(f"Malformed answer: {exc}")
+        return error_page(request, 400, "Answer not understood", f"Malformed answer: {exc}.")
     except IncompleteAnswer as exc:
         status, error = 422, str(exc)
     card = build_card(

@@ -110,7 +110,9 @@ def test_every_post_form_carries_a_csrf_token(client, make_lesson, quiz):
 def test_posts_without_csrf_are_rejected(make_lesson):
     lesson = make_lesson()
     client = Client(enforce_csrf_checks=True)
-    assert client.post(reverse("lesson-complete", args=[lesson.slug])).status_code == 403
+    rejected = client.post(reverse("lesson-complete", args=[lesson.slug]))
+    assert rejected.status_code == 403
+    assert "Form expired" in rejected.content.decode()  # the site's own page, no reason leaked
     assert client.post(reverse("review-missed")).status_code == 403
     assert client.post(reverse("login"), {"username": "a", "password": "b"}).status_code == 403
 
