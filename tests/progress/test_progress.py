@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -237,3 +238,31 @@ def test_account_and_progress_pages_render(client, db, name):
 def test_account_pages_need_login(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_password_reset_by_email_end_to_end(client, make_user, mailoutbox):
+    make_user("forgetful", email="f@example.org")
+    assert client.post(reverse("password_reset"), {"email": "f@example.org"}).status_code == 302
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
+    response = client.post(
+        form_url, {"new_password1": "New-passphrase-77", "new_password2": "New-passphrase-77"}
+    )
+    assert response.status_code == 302
+    logged_in = client.post(
+        reverse("login"), {"username": "forgetful", "password": "New-passphrase-77"}
+    )
+    assert logged_in.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_password_change(client, make_user):
+    client.force_login(make_user("changer"))
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-Long-enough-1",
+            "new_password1": "Another-pass-99",
+            "new_password2": "Another-pass-99",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
