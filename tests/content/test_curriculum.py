@@ -150,6 +150,7 @@ def test_every_internal_link_and_image_resolves(curriculum, client):
         if "text/html" not in response["Content-Type"]:
             continue
         html = response.content.decode()
+        assert "{#" not in html and "{%" not in html, f"template syntax leaked into {path}"
         pages[path] = html
         for link in internal_links(html):
             if link.startswith(("/admin/", "/accounts/logout")):

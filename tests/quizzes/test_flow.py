@@ -22,6 +22,7 @@ def test_quiz_page_and_start(client, quiz):
     assert page.count('class="question-card') == 6
     assert "0 of 6 answered" in page
     assert page.count("<fieldset") == 6 and page.count("<legend") == 6
+    assert "{#" not in page and "{%" not in page
 
 
 def test_htmx_answer_returns_feedback_partial_and_progress(client, quiz):
