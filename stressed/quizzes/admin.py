@@ -39,15 +39,20 @@ class QuizAdmin(MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuestionInline]
     readonly_fields = ("edited_in_admin", "updated_at")
+    change_list_template = "admin/quizzes/quiz/change_list.html"  # adds "Import GIFT"
 
     @admin.display(description="Questions")
     def question_count(self, quiz):
         return quiz.questions.count()
 
-    @admin.display(description="Student view")
+    @admin.display(description="Links")
     def links(self, quiz):
         return format_html(
-            '<a href="{}">Preview as a student</a>', reverse("quiz-preview", args=[quiz.slug])
+            '<a href="{}">Preview as a student</a> · <a href="{}">Statistics</a> · '
+            '<a href="{}">Export GIFT</a>',
+            reverse("quiz-preview", args=[quiz.slug]),
+            reverse("quiz-statistics", args=[quiz.slug]),
+            reverse("gift-export", args=[quiz.slug]),
         )
 
     def save_model(self, request, obj, form, change):

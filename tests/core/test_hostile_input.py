@@ -78,18 +78,32 @@ def test_hostile_markdown_via_the_admin_renders_nothing_executable(client_as, qu
     client = client_as("superuser")
     lesson = quiz.lesson
     data = {
-        "title": lesson.title, "slug": lesson.slug, "order": 1, "published": "on",
-        "last_reviewed": "2026-11-22", "summary": "S", "objectives": "a\nb\nc", "key_points": "",
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "order": 1,
+        "published": "on",
+        "last_reviewed": "2026-11-22",
+        "summary": "S",
+        "objectives": "a\nb\nc",
+        "key_points": "",
         "body": HOSTILE_TEXT,
-        "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert executable_bits(main_of(client.get(lesson.get_absolute_url()))) == []
 
     term = make_term()
-    data = {"name": term.name, "slug": term.slug, "category": "transmitter", "short": "Short.",
-            "definition": HOSTILE_TEXT, "aliases": "", "references": ""}  # fmt: skip
+    data = {
+        "name": term.name,
+        "slug": term.slug,
+        "category": "transmitter",
+        "short": "Short.",
+        "definition": HOSTILE_TEXT,
+        "aliases": "",
+        "references": "",
+    }
     assert (
         client.post(reverse("admin:glossary_term_change", args=[term.pk]), data).status_code == 302
     )
@@ -98,16 +112,27 @@ def test_hostile_markdown_via_the_admin_renders_nothing_executable(client_as, qu
     question = quiz.questions.get(order=1)
     choices = list(question.choices.all())
     data = {
-        "quiz": quiz.pk, "order": 1, "type": "single", "title": "", "prompt": HOSTILE_TEXT,
-        "explanation": HOSTILE_TEXT, "review_anchor": "first",
-        "choices-TOTAL_FORMS": str(len(choices)), "choices-INITIAL_FORMS": str(len(choices)),
-    }  # fmt: skip
+        "quiz": quiz.pk,
+        "order": 1,
+        "type": "single",
+        "title": "",
+        "prompt": HOSTILE_TEXT,
+        "explanation": HOSTILE_TEXT,
+        "review_anchor": "first",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": str(len(choices)),
+    }
     for index, choice in enumerate(choices):
-        data.update({
-            f"choices-{index}-id": choice.pk, f"choices-{index}-question": question.pk,
-            f"choices-{index}-order": index, f"choices-{index}-fraction": choice.fraction,
-            f"choices-{index}-text": "<svg onload=alert(1)> opt", f"choices-{index}-feedback": HOSTILE_TEXT,
-        })  # fmt: skip
+        data.update(
+            {
+                f"choices-{index}-id": choice.pk,
+                f"choices-{index}-question": question.pk,
+                f"choices-{index}-order": index,
+                f"choices-{index}-fraction": choice.fraction,
+                f"choices-{index}-text": "<svg onload=alert(1)> opt",
+                f"choices-{index}-feedback": HOSTILE_TEXT,
+            }
+        )
     response = client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Question.objects.get(pk=question.pk).prompt == HOSTILE_TEXT
