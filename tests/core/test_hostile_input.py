@@ -148,3 +148,35 @@ def test_hostile_markdown_via_the_admin_renders_nothing_executable(client_as, qu
         HTTP_HX_REQUEST="true",
     )
     assert executable_bits(feedback.content.decode()) == []
+
+
+def test_hostile_gift_import_renders_nothing_executable(client):
+    from stressed.quizzes.gift import import_gift_into_quiz
+
+    evil = (
+        "<script>alert(1)</script> <img src=x onerror=alert(1)> <a href='javascript:alert(1)'>x</a>"
+    )
+    gift = (
+        f"::Evil::[html]{evil} Which one?{{\n"
+        f"  =[html]{evil} right#[html]{evil}\n"
+        f"  ~[html]<svg onload\\=alert(1)>wrong#[html]{evil}\n"
+        f"  ####[html]{evil}\n}}\n"
+    )
+    quiz = import_gift_into_quiz(gift, None, title="Evil", slug="evil", source="evil.gift")
+    quiz.published = True
+    quiz.save()
+    attempt_id = start(client, quiz)
+    assert executable_bits(main_of(client.get(reverse("attempt", args=[attempt_id])))) == []
+    question = quiz.questions.get()
+    from stressed.quizzes.grading import option_token
+
+    for choice in question.choices.all():
+        assert "<script" not in choice.text_html and "onload" not in choice.text_html
+    wrong = question.choices.get(fraction=0)
+    response = client.post(
+        reverse("answer", args=[attempt_id, question.pk]),
+        {"choice": option_token(attempt_id, wrong.pk)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert executable_bits(response.content.decode()) == []
