@@ -153,9 +153,10 @@ def test_hostile_markdown_via_the_admin_renders_nothing_executable(client_as, qu
 def test_hostile_gift_import_renders_nothing_executable(client):
     from stressed.quizzes.gift import import_gift_into_quiz
 
-    evil = (
+    raw = (
         "<script>alert(1)</script> <img src=x onerror=alert(1)> <a href='javascript:alert(1)'>x</a>"
     )
+    evil = "".join("\\" + ch if ch in "=~#{}:" else ch for ch in raw)  # GIFT's escapes
     gift = (
         f"::Evil::[html]{evil} Which one?{{\n"
         f"  =[html]{evil} right#[html]{evil}\n"
