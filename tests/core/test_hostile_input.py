@@ -150,7 +150,7 @@ def test_hostile_markdown_via_the_admin_renders_nothing_executable(client_as, qu
     assert executable_bits(feedback.content.decode()) == []
 
 
-def test_hostile_gift_import_renders_nothing_executable(client):
+def test_hostile_gift_import_renders_nothing_executable(client, db):
     from stressed.quizzes.gift import import_gift_into_quiz
 
     raw = (
