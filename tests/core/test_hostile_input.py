@@ -163,7 +163,7 @@ def test_hostile_gift_import_renders_nothing_executable(client, db):
         f"  ~[html]<svg onload\\=alert(1)>wrong#[html]{evil}\n"
         f"  ####[html]{evil}\n}}\n"
     )
-    quiz = import_gift_into_quiz(gift, None, title="Evil", slug="evil", source="evil.gift")
+    quiz, _result = import_gift_into_quiz(gift, None, title="Evil", slug="evil", source="evil.gift")
     quiz.published = True
     quiz.save()
     attempt_id = start(client, quiz)
