@@ -8,6 +8,12 @@ from stressed.core.roles import ADMINS, GLOSSARY_EDITORS, INSTRUCTORS
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Cached pages and the content version live in the local-memory cache.
     cache.clear()

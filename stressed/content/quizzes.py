@@ -82,7 +82,9 @@ def check_question(q: QuestionData):
             errors.append(f"positive weights must add up to 1 (they add up to {positive:g})")
     elif q.type == "truefalse":
         if [c.text for c in q.choices] != ["True", "False"] or sorted(fractions) != [0, 1]:
-            errors.append("a true/false question needs one right answer: true or false")
+            errors.append(
+                "a true/false question needs two options, True then False, one with fraction 1"
+            )
     elif q.type == "short":
         if not q.choices or not any(c.fraction > 0 and c.text.strip() for c in q.choices):
             errors.append("a short-answer question needs at least one accepted answer")
