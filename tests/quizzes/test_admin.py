@@ -50,7 +50,9 @@ def test_instructor_writes_a_valid_question_of_every_type(client_as, quiz):
     forms = {
         "single": [{"text": "A", "fraction": 1}, {"text": "B", "misconception": "a-myth"}],
         "multiple": [
-            {"text": "A", "fraction": 0.5}, {"text": "B", "fraction": 0.5}, {"text": "C", "fraction": -1}
+            {"text": "A", "fraction": 0.5},
+            {"text": "B", "fraction": 0.5},
+            {"text": "C", "fraction": -1},
         ],
         "truefalse": [{"text": "True", "fraction": 1}, {"text": "False"}],
         "short": [{"text": "norepinephrine", "fraction": 1}],
