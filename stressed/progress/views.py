@@ -84,16 +84,20 @@ def practise_missed(request):
     return redirect("attempt", start_attempt(request, missed[:20]).pk)
 
 
-@require_GET
-def flashcards(request):
+def _render_flashcard(request, revealed):
     deck = Deck(Progress(request))
     term_ids = list(Term.objects.order_by("name").values_list("pk", flat=True))
     next_id = deck.next_term(term_ids)
     term = Term.objects.filter(pk=next_id).first() if next_id else None
-    context = {"term": term, "due": len(deck.due_term_ids()), "revealed": "show" in request.GET}
+    context = {"term": term, "due": len(deck.due_term_ids()), "revealed": revealed}
     if request.htmx:
         return render(request, "progress/flashcards.html#card", context)
     return render(request, "progress/flashcards.html", context)
+
+
+@require_GET
+def flashcards(request):
+    return _render_flashcard(request, revealed="show" in request.GET)
 
 
 @require_POST
@@ -105,16 +109,9 @@ def rate_card(request, term_id):
         )
     if not Term.objects.filter(pk=term_id).exists():
         raise Http404("No such term.")
-    store = Progress(request)
     if not request.user.is_authenticated and request.session.session_key is None:
         request.session.save()
-    Deck(store).record(term_id, rating, datetime.now(UTC))
+    Deck(Progress(request)).record(term_id, rating, datetime.now(UTC))
     if request.htmx:
-        return flashcards(_as_get(request))
+        return _render_flashcard(request, revealed=False)  # the next card, face down
     return redirect("flashcards")
-
-
-def _as_get(request):
-    request.method = "GET"
-    request.GET = request.GET.copy()
-    return request

@@ -266,3 +266,14 @@ def test_password_change(client, make_user):
         },
     )
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+
+
+def test_flashcard_rating_with_htmx_returns_the_next_card(client, make_term):
+    first = make_term("aaa", "Aaa term", aliases="")
+    make_term("bbb", "Bbb term", aliases="")
+    response = client.post(
+        reverse("flashcard-rate", args=[first.pk]), {"rating": "good"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Bbb term" in html and "Show the answer" in html
