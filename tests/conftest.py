@@ -15,10 +15,15 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Cached pages and the content version live in the local-memory cache.
+    # Cached pages live in the local-memory cache; the content version is remembered per
+    # process, and each test's database starts afresh.
+    from stressed.core.cache import forget_content_version
+
     cache.clear()
+    forget_content_version()
     yield
     cache.clear()
+    forget_content_version()
 
 
 @pytest.fixture
@@ -99,12 +104,24 @@ def client_as(client, make_user):
     return login
 
 
-@pytest.fixture
-def curriculum(db):
-    """The real content/ folder, loaded into this test's database."""
+@pytest.fixture(scope="module")
+def _curriculum_for_module(django_db_setup, django_db_blocker):
+    """Load the real content/ once per test module, inside a transaction rolled back at the
+    end of the module; each test's own transaction nests inside it as a savepoint."""
+    from django.db import transaction
+
     from stressed.content.loader import load_content
 
-    return load_content()
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = load_content()
+        yield report
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def curriculum(_curriculum_for_module, db):
+    """The real content/ folder, loaded into the test database."""
+    return _curriculum_for_module
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ _TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600
 class WrkResult:
     requests_per_sec: float
     requests: int
-    p50_ms: float | None
-    p99_ms: float | None
+    p50_ms: float
+    p99_ms: float
     non_2xx_3xx: int = 0
     socket_errors: dict = field(default_factory=dict)
 
@@ -34,13 +34,16 @@ def to_ms(text):
 
 
 def parse_wrk(output):
-    """Read the figures we report from `wrk --latency` output. Raises ValueError if the
-    output has no 'Requests/sec' line (wrk failed), so a broken run can't pass silently."""
+    """Read the figures we report from `wrk --latency` output. Raises ValueError if a figure
+    is missing (wrk failed, or its format changed), so a broken run can't pass silently."""
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
     if not rps:
         raise ValueError("wrk output has no Requests/sec line")
     total = re.search(r"^\s*(\d+) requests in ", output, re.MULTILINE)
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.MULTILINE))
+    # wrk pads durations of a second or more with a trailing space ("1.50s ").
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if set(percentiles) != {"50", "99"}:
+        raise ValueError("wrk output has no 50%/99% latency lines (was --latency passed?)")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -48,12 +51,14 @@ def parse_wrk(output):
     socket_errors = {}
     if sockets:
         names = ("connect", "read", "write", "timeout")
-        socket_errors = {name: int(value) for name, value in zip(names, sockets.groups())}
+        socket_errors = {
+            name: int(value) for name, value in zip(names, sockets.groups(), strict=True)
+        }
     return WrkResult(
         requests_per_sec=float(rps.group(1)),
         requests=int(total.group(1)) if total else 0,
-        p50_ms=to_ms(percentiles["50"]) if "50" in percentiles else None,
-        p99_ms=to_ms(percentiles["99"]) if "99" in percentiles else None,
+        p50_ms=to_ms(percentiles["50"]),
+        p99_ms=to_ms(percentiles["99"]),
         non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=socket_errors,
     )
@@ -211,5 +216,7 @@ CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""")
 
 def css_resources(css, base):
     """Fonts, images and imports a stylesheet pulls in (relative to the stylesheet)."""
-    urls = [m.group(2) for m in CSS_URL.finditer(css)] + [m.group(2) for m in CSS_IMPORT.finditer(css)]
+    urls = [m.group(2) for m in CSS_URL.finditer(css)] + [
+        m.group(2) for m in CSS_IMPORT.finditer(css)
+    ]
     return _keep(urls, base)

@@ -67,7 +67,7 @@ class Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(f"'{name}' must be a number, not {value!r}", name)
-            return None
+            return 0.0  # reported above; a number keeps later checks from tripping on None
         return float(value)
 
     def integer(self, name):

@@ -1,7 +1,7 @@
 """Whole-page caching for first-time anonymous visitors, with conditional GET.
 
-Only requests with no session and no login are served from the cache: anyone with a session
-may see their own progress on the page. A cached page is stored with its CSRF token replaced
+Only requests with no login are served from the cache, and for pages that show a visitor's
+own progress, only requests with no session. A cached page is stored with its CSRF token replaced
 by a placeholder, and every visitor gets a fresh token of their own when the copy is served,
 so forms on cached pages work and no two visitors share a token. The key includes the content
 version (bumped by any content save), so an edit is visible on the next request.
@@ -25,11 +25,13 @@ CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 PLACEHOLDER = b"__CSRF_TOKEN_PLACEHOLDER__"
 
 
-def is_cacheable(request):
+def is_cacheable(request, per_session=True):
+    """Pages that show a visitor's own progress (`per_session`) are cached only for visitors
+    without a session; pages that show nothing personal, for anyone not logged in."""
     return (
         request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not (per_session and settings.SESSION_COOKIE_NAME in request.COOKIES)
     )
 
 
@@ -46,10 +48,14 @@ def _with_headers(response, etag, changed_at):
     return response
 
 
-def cache_for_anonymous(view):
+def cache_for_anonymous(view=None, *, per_session=True):
+    """Decorator; `@cache_for_anonymous(per_session=False)` for pages with nothing personal."""
+    if view is None:
+        return lambda view: cache_for_anonymous(view, per_session=per_session)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not is_cacheable(request):
+        if not is_cacheable(request, per_session):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ("Cookie", "HX-Request"))
             patch_cache_control(response, private=True, no_cache=True)

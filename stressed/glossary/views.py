@@ -15,7 +15,7 @@ def _category(request):
 
 
 @require_GET
-@cache_for_anonymous
+@cache_for_anonymous(per_session=False)
 def glossary(request):
     category = _category(request)
     terms = Term.objects.only("name", "slug", "short", "category")
@@ -38,7 +38,7 @@ def glossary(request):
 
 
 @require_GET
-@cache_for_anonymous
+@cache_for_anonymous(per_session=False)
 def glossary_search(request):
     query = request.GET.get("q", "").strip()[:100]
     category = _category(request)
@@ -55,7 +55,7 @@ def glossary_search(request):
 
 
 @require_GET
-@cache_for_anonymous
+@cache_for_anonymous(per_session=False)
 def term(request, slug):
     term = get_object_or_404(Term, slug=slug)
     related = term.related.only("name", "slug", "short")

@@ -240,6 +240,12 @@ BAD_FILES = [
         "test-lesson.yaml:1: lesson 'no-such-lesson' does not exist",
     ),
     ("quizzes", "answer: true", "answer: maybe", "'answer' must be true or false"),
+    (
+        "quizzes",
+        "fraction: 1, feedback: Yes.",
+        "fraction: 'one', feedback: Yes.",
+        "'fraction' must be a number",
+    ),
 ]
 
 

@@ -1,0 +1,396 @@
+"""`make bench`: measure the site as deployed (production settings, gunicorn, whitenoise) on
+this machine, and print the figures beside their targets.
+
+    python -m stressed.benchmark            # full run, about a minute and a half
+    python -m stressed.benchmark --smoke    # every phase for a second or two, for CI
+
+One run prepares a throwaway data dir (migrate, load_content, collectstatic), starts gunicorn
+on a free loopback port, and measures:
+
+  (a) a static file of the lesson page's size, served by whitenoise: the ceiling;
+  (b) a lesson page and (c) the glossary index, as a first-time (anonymous) visitor;
+  (d) quiz answers POSTed by concurrent students, each with their own session, then checked
+      in the database: every answer stored exactly once;
+  the lesson page's weight (HTML and what it references, compressed) and each gunicorn
+  worker's peak memory.
+
+Missed targets are reported, not raised: the exit code is 0 unless the harness itself failed
+(setup, server, wrk) or an answer was lost or stored twice, which is 1.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from stressed.bench.client import Client
+from stressed.bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
+from stressed.bench.parse import percentile
+from stressed.bench.server import HOST, CpuWatch, Gunicorn, HarnessError, Site, ensure_wrk
+
+SAME_SIZE_FILE = "bench/same-size.html"  # under STATIC_ROOT, so at /static/bench/...
+PREFERRED_LESSON = "snris"
+WARMUP_SECONDS = 1  # fills each worker's page cache and the OS caches before measuring
+
+FULL = {"duration": 10, "connections": 32, "students": 32, "quizzes": 0, "timeout": 300}
+SMOKE = {"duration": 1, "connections": 8, "students": 4, "quizzes": 1, "timeout": 120}
+
+BUSY_CORES = 0.25  # CPU used by other processes above which the figures are noisy
+
+# Targets: pages at least half the static ceiling, answers fast and never lost.
+MIN_RATIO = 0.50
+MAX_ANSWER_P99_MS = 50
+MAX_PAGE_KB = 100
+MAX_WORKER_MB = 100
+
+
+@dataclass
+class Row:
+    label: str
+    rps: float
+    p50_ms: float | None
+    p99_ms: float | None
+    errors: int
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(
+        prog="python -m stressed.benchmark",
+        description="Benchmark the site under production settings with gunicorn and wrk.",
+    )
+    parser.add_argument("--smoke", action="store_true", help="every phase briefly (CI)")
+    parser.add_argument("--duration", type=int, help="seconds per wrk phase (10; smoke 1)")
+    parser.add_argument("--connections", type=int, help="wrk connections (32; smoke 8)")
+    parser.add_argument("--students", type=int, help="concurrent quiz students (32; smoke 4)")
+    parser.add_argument(
+        "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers ({2 * cores + 1})"
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.0,
+        help="mean seconds a student pauses between answers in (d) (0: none, the worst case)",
+    )  # fmt: skip
+    parser.add_argument("--quizzes", type=int, help="quizzes per student (0 = all; smoke 1)")
+    parser.add_argument("--timeout", type=int, help="limit for the whole run, s (300; smoke 120)")
+    parser.add_argument("--content", help="content folder to load (default: content/)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    args = parser.parse_args(argv)
+    for name, value in (SMOKE if args.smoke else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    for name in ("duration", "connections", "students", "workers", "timeout"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.think < 0:
+        parser.error("--think must not be negative")
+    return args
+
+
+# --- time limit --------------------------------------------------------------------------
+
+
+@contextmanager
+def time_limit(seconds):
+    """Bound the whole run: SIGALRM raises in the main thread, so the finally blocks that
+    stop gunicorn still run. SIGTERM likewise unwinds instead of killing us outright."""
+
+    def expired(signum, frame):
+        raise HarnessError(f"the run took longer than its {seconds} s limit (--timeout)")
+
+    def terminated(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGALRM, expired), signal.signal(signal.SIGTERM, terminated)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def table(headers, rows):
+    """A plain text table; the first column left-aligned, the rest right-aligned."""
+    cells = [list(map(str, headers))] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for index, row in enumerate(cells):
+        parts = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  " + "  ".join(parts))
+        if index == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def ms(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+# --- phases ------------------------------------------------------------------------------
+
+
+def wrk_phase(wrk, url, label, args, headers=()):
+    run_wrk(wrk, url, WARMUP_SECONDS, args.connections, headers)
+    result = run_wrk(wrk, url, args.duration, args.connections, headers)
+    return Row(label, result.requests_per_sec, result.p50_ms, result.p99_ms, result.errors)
+
+
+def quiz_row(label, load):
+    latencies = load.latencies_ms
+    return Row(
+        label,
+        load.requests_per_sec,
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        len(load.errors),
+    )
+
+
+def lesson_size(site, lesson_path):
+    """The lesson page's size as an anonymous visitor gets it, from a short-lived one-worker
+    server: the static twin must exist before the measured server starts (see write_static)."""
+    probe = Gunicorn(site, 1, site.root / "gunicorn-probe.log")
+    try:
+        probe.start()
+        reply = Client(HOST, probe.port).get(lesson_path)
+        if reply.status != 200:
+            raise HarnessError(f"GET {lesson_path} answered {reply.status}")
+        return len(reply.body)
+    finally:
+        probe.stop()
+
+
+def choose_content(site, args):
+    lessons, quizzes = site.published()
+    if not lessons or not quizzes:
+        raise HarnessError("load_content left no published lesson or quiz to measure")
+    lesson = PREFERRED_LESSON if PREFERRED_LESSON in lessons else lessons[0]
+    return f"/lessons/{lesson}/", quizzes[: args.quizzes] if args.quizzes else quizzes
+
+
+def prepare(args, site):
+    """Set the site up and build the same-size static file; returns what to measure."""
+    say(f"Preparing {site.root} (migrate, load_content, collectstatic)…")
+    timings = site.prepare()
+    say("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    lesson_path, quiz_slugs = choose_content(site, args)
+    size = lesson_size(site, lesson_path)
+    site.write_static(SAME_SIZE_FILE, size)
+    say(f"  {lesson_path} is {size:,} bytes; /static/{SAME_SIZE_FILE} is the same size")
+    return lesson_path, quiz_slugs
+
+
+def page_phases(args, server, lesson_path):
+    """(a), (b), (c) with wrk, as first-time visitors (no cookies: the cached path)."""
+    base, rows = f"http://{HOST}:{server.port}", {}
+    for key, label, path in (
+        ("a", "(a) static file, same size (whitenoise)", f"/static/{SAME_SIZE_FILE}"),
+        ("b", f"(b) lesson page {lesson_path}", lesson_path),
+        ("c", "(c) glossary index /glossary/", "/glossary/"),
+    ):
+        say(f"wrk {label}…")
+        rows[key] = wrk_phase(args.wrk, base + path, label, args)
+        server.sample_memory()
+    return rows
+
+
+def _left(deadline):
+    return max(10.0, deadline - time.monotonic())
+
+
+def quiz_phases(args, server, quiz_slugs, deadline):
+    """(d1) one student alone: the service time, nothing to queue behind (informational);
+    then (d) all students at once. Returns the two loads."""
+    say("Quiz answers: 1 student alone…")
+    alone = run_quiz_load(server.port, quiz_slugs[:1], 1, timeout=_left(deadline))
+    say(f"Quiz answers: {args.students} students × {len(quiz_slugs)} quiz(zes)…")
+    together = run_quiz_load(
+        server.port, quiz_slugs, args.students, timeout=_left(deadline), think=args.think
+    )
+    server.sample_memory()
+    return alone, together
+
+
+def measure(args, site, server, started):
+    """Everything that needs the server; returns the figures for the report."""
+    lesson_path, quiz_slugs = prepare(args, site)
+    server.start()
+    watch = CpuWatch(server)
+    watch.start()
+    say(f"gunicorn up on port {server.port}, {args.workers} workers {server.worker_pids()}")
+
+    rows = page_phases(args, server, lesson_path)
+    # Leave 20 s of the time limit for the phases after the quiz.
+    alone, quiz = quiz_phases(args, server, quiz_slugs, started + args.timeout - 20)
+    rows["d1"] = quiz_row("(d1) quiz answer POST, 1 student alone (info)", alone)
+    pace = f", {args.think:g} s think time" if args.think else ""
+    rows["d"] = quiz_row(f"(d) quiz answer POST, {args.students} students{pace}", quiz)
+    stored = verify_stored(site.db_path, alone.answers + quiz.answers)
+
+    # Informational: a returning student has a session, so pages are built, not cached.
+    cookie = "; ".join(f"{k}={v}" for k, v in quiz.clients[0].cookies.items())
+    label = "(b*) lesson page, student with a session (info)"
+    say(f"wrk {label}…")
+    url = f"http://{HOST}:{server.port}{lesson_path}"
+    rows["b*"] = wrk_phase(args.wrk, url, label, args, [f"Cookie: {cookie}"])
+
+    weight = page_weight(Client(HOST, server.port), lesson_path)
+    server.sample_memory()
+    return {
+        "rows": rows,
+        "quiz": quiz,
+        "alone": alone,
+        "stored": stored,
+        "weight": weight,
+        "lesson_path": lesson_path,
+        "peaks_kb": dict(server.peak_kb),
+        "others_cores": watch.others_cores(),
+    }
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def report_noise(others_cores):
+    cores = os.cpu_count() or 1
+    say(f"  other processes used {others_cores:.2f} of {cores} CPU cores while this ran")
+    if others_cores > BUSY_CORES:
+        say("  WARNING: the machine was busy, so these figures understate the site; rerun")
+        say("  on a quiet machine before comparing them with earlier runs.")
+
+
+def report_throughput(rows):
+    ceiling = rows["a"].rps
+    lines = []
+    for key in ("a", "b", "c", "d", "d1", "b*"):
+        row = rows[key]
+        ratio = f"{row.rps / ceiling:.0%}" if ceiling and key in ("a", "b", "c", "b*") else ""
+        lines.append(
+            [row.label, f"{row.rps:,.1f}", ms(row.p50_ms), ms(row.p99_ms), row.errors, ratio]
+        )
+    say(table(["phase", "req/s", "p50 ms", "p99 ms", "errors", "of (a)"], lines))
+
+
+def report_weight(resources, lesson_path):
+    say(f"\nPage weight of {lesson_path}, as downloaded with Accept-Encoding: gzip, br")
+    say("  (gzip* = the app sent the HTML uncompressed; counted at its gzip -6 size)")
+    lines = [[r.path, r.kind, r.encoding, f"{r.size / 1024:.1f}", r.note] for r in resources]
+    total = sum(r.size for r in resources)
+    lines.append(["total", "", "", f"{total / 1024:.1f}", ""])
+    say(table(["resource", "type", "encoding", "KB", "note"], lines))
+    return total / 1024
+
+
+def report_memory(peaks_kb):
+    say("\nPeak memory (VmHWM) of each gunicorn worker")
+    for pid, peak in sorted(peaks_kb.items()):
+        say(f"  worker {pid}: {peak / 1024:.1f} MB")
+    return max(peaks_kb.values(), default=0) / 1024
+
+
+def report(args, figures):
+    rows, stored, quiz = figures["rows"], figures["stored"], figures["quiz"]
+    say("\nThroughput and latency (wrk for pages; quiz answers from the Python driver)")
+    report_noise(figures["others_cores"])
+    report_throughput(rows)
+    say(
+        f"\nQuiz answers: answers sent {stored.sent}, stored {stored.stored}, "
+        f"duplicates {stored.duplicates}, lost {stored.lost}"
+        + (f", unexpected {stored.unexpected}" if stored.unexpected else "")
+    )
+    for answer in (figures["alone"].errors + quiz.errors)[:5]:
+        say(f"  error: {answer.action} -> {answer.status}: {answer.error[:120]!r}")
+    page_kb = report_weight(figures["weight"], figures["lesson_path"])
+    worker_mb = report_memory(figures["peaks_kb"])
+
+    ceiling = rows["a"].rps or float("nan")
+    d = rows["d"]
+    checks = [
+        (f"(b) lesson page >= {MIN_RATIO:.0%} of (a)", f"{rows['b'].rps / ceiling:.0%}",
+         rows["b"].rps >= MIN_RATIO * rows["a"].rps),
+        (f"(c) glossary index >= {MIN_RATIO:.0%} of (a)", f"{rows['c'].rps / ceiling:.0%}",
+         rows["c"].rps >= MIN_RATIO * rows["a"].rps),
+        (f"(d) answer p99 < {MAX_ANSWER_P99_MS} ms", f"{ms(d.p99_ms)} ms",
+         d.p99_ms is not None and d.p99_ms < MAX_ANSWER_P99_MS),
+        ("(d) 0 errors", str(d.errors), d.errors == 0),
+        ("(d) 0 lost, 0 duplicated", f"{stored.lost} lost, {stored.duplicates} dup", stored.intact),
+        (f"lesson page < {MAX_PAGE_KB} KB compressed", f"{page_kb:.1f} KB", page_kb < MAX_PAGE_KB),
+        (f"gunicorn worker < {MAX_WORKER_MB} MB", f"{worker_mb:.1f} MB",
+         0 < worker_mb < MAX_WORKER_MB),
+    ]  # fmt: skip
+    say("\nTargets")
+    say(table(["target", "measured", "result"], [[t, m, verdict(ok)] for t, m, ok in checks]))
+    missed = sum(1 for *_rest, ok in checks if not ok)
+    say(f"\n{missed} of {len(checks)} targets missed." if missed else "\nAll targets met.")
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def header(args):
+    mode = "smoke" if args.smoke else "full"
+    say(f"stressed benchmark ({mode} run) on {os.cpu_count()} CPU cores")
+    say(
+        f"  gunicorn: {args.workers} sync workers, production settings, access log off; "
+        f"wrk: {min(2, args.connections)} threads, {args.connections} connections, "
+        f"{args.duration} s per phase after a {WARMUP_SECONDS} s warm-up"
+    )
+    say(
+        "  quiz answers: plain-Python driver (http.client), one thread and one session per "
+        "student, htmx-style POSTs (HX-Request)"
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="stressed-bench-")
+    site = Site(tmp, args.content)
+    server = Gunicorn(site, args.workers, site.root / "gunicorn.log")
+    try:
+        with time_limit(args.timeout):
+            header(args)
+            args.wrk = ensure_wrk()
+            figures = measure(args, site, server, started)
+            server.stop()  # before the report: nothing more to measure
+    except HarnessError as error:
+        say(f"\nBENCHMARK FAILED: {error}")
+        return 1
+    finally:
+        server.stop()
+        if args.keep:
+            say(f"Kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    report(args, figures)
+    say(f"\nTook {time.monotonic() - started:.0f} s.")
+    if not figures["stored"].intact:
+        say("BENCHMARK FAILED: answers were lost or stored twice (see 'Quiz answers' above).")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
