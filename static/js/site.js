@@ -8,6 +8,17 @@
     var root = event.detail && event.detail.elt;
     if (!root || root === document.body) return;
     var target = root.matches && root.matches("[data-autofocus]") ? root : root.querySelector && root.querySelector("[data-autofocus]");
+    // A card sent back with an error: focus its first control, next to the message.
+    if (!target && root.querySelector && root.querySelector(".form-error")) {
+      target = root.querySelector("input:not([type=hidden]), select, textarea");
+    }
+    // Otherwise, if the swap removed the focused control (a flashcard rating, "mark as
+    // complete"), don't drop keyboard users at the top of the page: focus the new control.
+    var active = document.activeElement;
+    var lost = !active || active === document.body || !active.isConnected;
+    if (!target && lost && root.querySelector) {
+      target = root.querySelector("button, a[href], input:not([type=hidden]), select, textarea");
+    }
     if (target) target.focus();
   });
 
@@ -16,11 +27,30 @@
   var lastPointer = "mouse";
   document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
 
+  function termRef(node) {
+    return node && node.closest ? node.closest(".term-ref") : null;
+  }
+
   function closeTips(except) {
     document.querySelectorAll(".term-ref.is-open").forEach(function (ref) {
       if (ref !== except) ref.classList.remove("is-open");
     });
   }
+
+  // A popover hangs from the left of its term; near the right edge of the window it hangs
+  // from the right instead, so it never runs off screen. (On phones CSS makes it a sheet.)
+  function placeTip(ref) {
+    var tip = ref && ref.querySelector(".term-tip");
+    if (!tip) return;
+    ref.classList.remove("tip-flip");
+    var box = tip.getBoundingClientRect();
+    if (box.width && getComputedStyle(tip).position === "absolute" &&
+        box.right > document.documentElement.clientWidth - 8) {
+      ref.classList.add("tip-flip");
+    }
+  }
+  document.addEventListener("mouseover", function (event) { placeTip(termRef(event.target)); });
+  document.addEventListener("focusin", function (event) { placeTip(termRef(event.target)); });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.term");
@@ -30,6 +60,7 @@
       event.preventDefault();
       closeTips(ref);
       ref.classList.add("is-open");
+      placeTip(ref);
     }
   });
 
@@ -37,11 +68,19 @@
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     closeTips(null);
-    var ref = document.activeElement && document.activeElement.closest && document.activeElement.closest(".term-ref");
-    if (ref) ref.classList.add("is-dismissed");
+    var refs = Array.prototype.slice.call(document.querySelectorAll(".term-ref:hover"));
+    refs.push(termRef(document.activeElement));
+    refs.forEach(function (ref) { if (ref) ref.classList.add("is-dismissed"); });
   });
   document.addEventListener("focusout", function (event) {
-    var ref = event.target.closest && event.target.closest(".term-ref");
+    var ref = termRef(event.target);
     if (ref) ref.classList.remove("is-dismissed");
+  });
+  // Hover-opened popovers must be dismissible too: Escape hides them until the pointer leaves.
+  document.addEventListener("mouseout", function (event) {
+    var ref = termRef(event.target);
+    if (ref && !ref.contains(event.relatedTarget) && document.activeElement !== ref.querySelector("a.term")) {
+      ref.classList.remove("is-dismissed");
+    }
   });
 })();

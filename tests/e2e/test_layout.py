@@ -1,0 +1,60 @@
+"""Comfortable on a phone: a compact header, tables that scroll inside themselves, figures
+that fit, and controls big enough to tap."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.live]
+
+
+def test_lesson_and_quiz_fit_a_phone(new_context, course, sql):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    # A lesson with a table and a figure, if there is one.
+    (slug,) = sql(
+        "SELECT slug FROM lessons_lesson WHERE published ORDER BY "
+        "(linked_html LIKE '%<table%') + (linked_html LIKE '%<figure%') DESC, \"order\" LIMIT 1"
+    )[0]
+    page.goto(f"/lessons/{slug}/")
+
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 130, f"the header takes {header['height']} px of a phone screen"
+    nav_rows = page.locator(".nav-list li").evaluate_all(
+        "items => new Set(items.map(i => Math.round(i.getBoundingClientRect().top))).size"
+    )
+    assert nav_rows == 1, "the menu of an anonymous visitor fits on one line at 375 px"
+
+    layout = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const tables = [...document.querySelectorAll('.lesson-body table')].map(t => ({
+                fits: t.getBoundingClientRect().right <= width,
+                scrolls: getComputedStyle(t).overflowX === 'auto',
+                wide: t.scrollWidth > t.clientWidth,
+            }));
+            const figures = [...document.querySelectorAll('.lesson-body figure img')]
+                .map(i => i.getBoundingClientRect().right <= width);
+            return {tables, figures, page: document.documentElement.scrollWidth <= width};
+        }"""
+    )
+    assert layout["page"], "the lesson scrolls sideways"
+    assert all(t["fits"] and t["scrolls"] for t in layout["tables"]), layout["tables"]
+    if any(t["wide"] for t in layout["tables"]):
+        assert layout["page"], "a wide table must scroll inside itself, not widen the page"
+    assert all(layout["figures"]), "a figure is wider than the screen"
+
+    page.goto(course["quiz_url"])
+    page.get_by_role("button", name=re.compile("^Start")).first.click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/$"))
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(`main button, main .button, main select,
+                   main input[type=text], .question-card .option`)]
+            .filter(e => e.checkVisibility())
+            .map(e => e.getBoundingClientRect())
+            .filter(r => r.height < 44 || r.right > document.documentElement.clientWidth)
+            .length"""
+    )
+    assert small == 0, f"{small} quiz controls are under 44 px tall or off the screen"
