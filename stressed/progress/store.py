@@ -53,7 +53,10 @@ class Progress:
             return
         data = _session_progress(self.request)
         completed = set(data["completed"])
-        completed.add(lesson.pk) if complete else completed.discard(lesson.pk)
+        if complete:
+            completed.add(lesson.pk)
+        else:
+            completed.discard(lesson.pk)
         data["completed"] = sorted(completed)
         self._save_session(data)
 
@@ -113,7 +116,8 @@ class Progress:
 
 def merge_session_into_account(request, user):
     """Move anonymous progress from the session into the account; never lose or duplicate."""
-    from stressed.progress.models import CardState, LessonCompletion
+    from stressed.progress.flashcards import card_from_dict
+    from stressed.progress.models import CardState, LessonCompletion, LessonVisit
     from stressed.quizzes.models import Attempt
 
     data = request.session.get(SESSION_KEY)
@@ -130,16 +134,12 @@ def merge_session_into_account(request, user):
             ignore_conflicts=True,
         )
         Attempt.objects.filter(pk__in=data.get("attempts", []), user__isnull=True).update(user=user)
-        from stressed.progress.flashcards import card_from_dict
-
         for term_id, card in data.get("cards", {}).items():
             restored = card_from_dict(card)
             CardState.objects.get_or_create(
                 user=user, term_id=int(term_id), defaults={"card": card, "due": restored.due}
             )
         if data.get("last_lesson"):
-            from stressed.progress.models import LessonVisit
-
             LessonVisit.objects.update_or_create(
                 user=user, defaults={"lesson_id": data["last_lesson"]}
             )
