@@ -108,8 +108,9 @@ def right_answer(attempt_id, question):
         return {"choice": token(attempt_id, next(c for c in choices if c.fraction == 1))}
     if question.type == "multiple":
         return {"choice": [token(attempt_id, c) for c in choices if c.fraction > 0]}
+    best = max(choices, key=lambda c: c.fraction)
     if question.type == "short":
-        return {"text": choices[0].text}
+        return {"text": best.text}
     if question.type == "numeric":
-        return {"number": str(choices[0].value)}
+        return {"number": str(best.value if best.value is not None else best.min_value)}
     return {f"match-{c.pk}": token(attempt_id, c) for c in choices}

@@ -163,3 +163,25 @@ def test_every_internal_link_and_image_resolves(curriculum, client):
         assert f'id="{fragment}"' in pages[path], f"missing anchor {url}"
     assert sum(1 for p in pages if p.startswith("/lessons/")) == len(EXPECTED_LESSONS)
     assert sum(1 for p in pages if p.startswith("/glossary/")) >= 60
+
+
+def test_every_quiz_can_be_taken_end_to_end_with_full_marks(curriculum, client):
+    """Answer every question of every quiz right through the real views: each answer key
+    grades as fully right and every quiz ends at 100%."""
+    from django.urls import reverse
+
+    from stressed.quizzes.models import Attempt
+    from tests.quiz_helpers import right_answer, start
+
+    for quiz in Quiz.objects.filter(published=True):
+        attempt_id = start(client, quiz)
+        for question in quiz.questions.all():
+            url = reverse("answer", args=[attempt_id, question.pk])
+            response = client.post(url, right_answer(attempt_id, question), HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, (quiz.slug, question.order)
+            assert "<strong>Correct</strong>" in response.content.decode(), (
+                quiz.slug,
+                question.order,
+            )
+        client.post(reverse("attempt-finish", args=[attempt_id]))
+        assert Attempt.objects.get(pk=attempt_id).score == 1, quiz.slug
