@@ -10,6 +10,7 @@ from stressed.content.quizzes import ChoiceData
 from stressed.markdown import render
 from stressed.quizzes.gift import export_gift, import_gift_into_quiz, parse_gift, plain_to_markdown
 from stressed.quizzes.models import Question, Quiz
+from stressed.quizzes.writer import CHOICE_FIELDS
 
 
 def one(text):
@@ -377,21 +378,14 @@ def expected(question):
         "prompt": question.prompt,
         "explanation": question.explanation,
         "review": question.review_anchor,
-        "choices": [
-            (
-                c.text,
-                c.feedback,
-                c.misconception,
-                c.match_text,
-                c.value,
-                c.tolerance,
-                c.min_value,
-                c.max_value,
-            )
-            for c in question.choices.all()
-        ],
+        "choices": [exact_fields(c) for c in question.choices.all()],
         "fractions": [c.fraction for c in question.choices.all()],
     }
+
+
+def exact_fields(choice):
+    """Every stored choice field but the fraction, which is compared to 1e-6 separately."""
+    return tuple(getattr(choice, name) for name in CHOICE_FIELDS if name != "fraction")
 
 
 def parsed(data):
@@ -401,19 +395,7 @@ def parsed(data):
         "prompt": data.prompt,
         "explanation": data.explanation,
         "review": data.review,
-        "choices": [
-            (
-                c.text,
-                c.feedback,
-                c.misconception,
-                c.match_text,
-                c.value,
-                c.tolerance,
-                c.min_value,
-                c.max_value,
-            )
-            for c in data.choices
-        ],
+        "choices": [exact_fields(c) for c in data.choices],
         "fractions": [c.fraction for c in data.choices],
     }
 
