@@ -35,7 +35,10 @@ class Card:
         return f"q-{self.question.pk}"
 
 
-def build_card(question, number, seed, response=None, result=None, error="", submitted=None):
+def build_card(
+    question, number, seed, response=None, result=None, error="", submitted=None, reveal=False
+):
+    """`reveal` shows the right answer even if unanswered (a finished attempt's summary)."""
     choices = list(question.choices.all())
     if response is not None and result is None:
         result = regrade(question, choices, response.answer, seed)
@@ -66,8 +69,9 @@ def build_card(question, number, seed, response=None, result=None, error="", sub
                 match_options.append(Option(choice, option_token(seed, choice.pk)))
     card = Card(question, number, options, match_options, result, error)
     card.text_value = (getlist("text") or getlist("number") or [""])[0]
-    if result is not None:
+    if result is not None or reveal:
         card.correct_text = correct_answer_text(question, choices)
+    if result is not None:
         given = result.answer.get("text", result.answer.get("number", ""))
         card.text_value = f"{given:g}" if isinstance(given, float) else str(given)
     return card
@@ -80,9 +84,9 @@ def questions_for(question_ids):
     return [by_id[pk] for pk in question_ids if pk in by_id]
 
 
-def build_cards(seed, questions, responses):
+def build_cards(seed, questions, responses, reveal=False):
     by_question = {r.question_id: r for r in responses}
     return [
-        build_card(q, number, seed, by_question.get(q.pk))
+        build_card(q, number, seed, by_question.get(q.pk), reveal=reveal)
         for number, q in enumerate(questions, start=1)
     ]

@@ -11,12 +11,7 @@ from stressed.core.caching import cache_for_anonymous
 from stressed.core.views import error_page
 from stressed.progress.store import Progress
 from stressed.quizzes.cards import build_card, build_cards, questions_for
-from stressed.quizzes.grading import (
-    IncompleteAnswer,
-    MalformedAnswer,
-    correct_answer_text,
-    grade,
-)
+from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
 from stressed.quizzes.models import Attempt, Question, Quiz, Response
 
 
@@ -77,7 +72,8 @@ def quiz_start(request, slug):
 def _attempt_context(attempt):
     questions = questions_for(attempt.question_ids)
     responses = list(attempt.responses.all())
-    cards = build_cards(attempt.pk, questions, responses)
+    # Once the attempt is finished, every right answer may be shown, answered or not.
+    cards = build_cards(attempt.pk, questions, responses, reveal=attempt.finished_at is not None)
     return {
         "attempt": attempt,
         "cards": cards,
@@ -171,8 +167,6 @@ def summary(request, attempt_id):
     if not attempt.finished_at:
         return redirect("attempt", attempt.pk)
     context = _attempt_context(attempt)
-    for card in context["cards"]:  # finished: now the right answers may be shown
-        card.correct_text = correct_answer_text(card.question, list(card.question.choices.all()))
     missed = [card for card in context["cards"] if not card.result or card.result.fraction < 1]
     context.update(missed=missed, percent=round((attempt.score or 0) * 100))
     return render(request, "quizzes/summary.html", context)
