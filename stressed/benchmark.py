@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 from stressed.bench.client import Client
 from stressed.bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
-from stressed.bench.parse import percentile
 from stressed.bench.server import HOST, CpuWatch, Gunicorn, HarnessError, Site, ensure_wrk
 
 SAME_SIZE_FILE = "bench/same-size.html"  # under STATIC_ROOT, so at /static/bench/...
@@ -153,19 +152,13 @@ def verdict(ok):
 
 def wrk_phase(wrk, url, label, args, headers=()):
     run_wrk(wrk, url, WARMUP_SECONDS, args.connections, headers)
-    result = run_wrk(wrk, url, args.duration, args.connections, headers)
+    result, _output = run_wrk(wrk, url, args.duration, args.connections, headers)
     return Row(label, result.requests_per_sec, result.p50_ms, result.p99_ms, result.errors)
 
 
 def quiz_row(label, load):
-    latencies = load.latencies_ms
-    return Row(
-        label,
-        load.requests_per_sec,
-        percentile(latencies, 50),
-        percentile(latencies, 99),
-        len(load.errors),
-    )
+    figures = load.figures
+    return Row(label, load.requests_per_sec, figures.p50_ms, figures.p99_ms, len(load.errors))
 
 
 def lesson_size(site, lesson_path):
@@ -223,11 +216,22 @@ def _left(deadline):
 def quiz_phases(args, server, quiz_slugs, deadline):
     """(d1) one student alone: the service time, nothing to queue behind (informational);
     then (d) all students at once. Returns the two loads."""
+    workdir = server.site.root
     say("Quiz answers: 1 student alone…")
-    alone = run_quiz_load(server.port, quiz_slugs[:1], 1, timeout=_left(deadline))
+    db = server.site.db_path
+    alone = run_quiz_load(
+        args.wrk, server.port, db, quiz_slugs[:1], 1, timeout=_left(deadline), workdir=workdir
+    )
     say(f"Quiz answers: {args.students} students × {len(quiz_slugs)} quiz(zes)…")
     together = run_quiz_load(
-        server.port, quiz_slugs, args.students, timeout=_left(deadline), think=args.think
+        args.wrk,
+        server.port,
+        db,
+        quiz_slugs,
+        args.students,
+        timeout=_left(deadline),
+        think=args.think,
+        workdir=workdir,
     )
     server.sample_memory()
     return alone, together
@@ -312,7 +316,7 @@ def report_memory(peaks_kb):
 
 def report(args, figures):
     rows, stored, quiz = figures["rows"], figures["stored"], figures["quiz"]
-    say("\nThroughput and latency (wrk for pages; quiz answers from the Python driver)")
+    say("\nThroughput and latency (wrk; quiz answers through wrk's Lua script)")
     report_noise(figures["others_cores"])
     report_throughput(rows)
     say(
@@ -321,7 +325,7 @@ def report(args, figures):
         + (f", unexpected {stored.unexpected}" if stored.unexpected else "")
     )
     for answer in (figures["alone"].errors + quiz.errors)[:5]:
-        say(f"  error: {answer.action} -> {answer.status}: {answer.error[:120]!r}")
+        say(f"  error: {answer.action} -> {answer.error}")
     page_kb = report_weight(figures["weight"], figures["lesson_path"])
     worker_mb = report_memory(figures["peaks_kb"])
 
@@ -358,8 +362,8 @@ def header(args):
         f"{args.duration} s per phase after a {WARMUP_SECONDS} s warm-up"
     )
     say(
-        "  quiz answers: plain-Python driver (http.client), one thread and one session per "
-        "student, htmx-style POSTs (HX-Request)"
+        "  quiz answers: wrk with a Lua script, one thread, connection and session per "
+        "student, htmx-style POSTs (HX-Request), each answer sent once"
     )
 
 

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from stressed.core import fastcsrf
+
+        fastcsrf.install()
+
         from stressed.core.cache import bump_content_version
 
         def bump(sender, **kwargs):

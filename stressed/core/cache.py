@@ -5,6 +5,9 @@ built from older content is ignored from then on (and expires by itself). It liv
 database so all processes and hosts agree; each process remembers it for up to a second, which
 saves a query on every cached page (measured: 2.7× the throughput of cached lesson pages).
 The process that makes an edit sees it at once; other workers within a second.
+
+`ContentMemo` keeps objects built from content (such as questions with their choices) in a
+process between requests, emptied whenever the version moves on.
 """
 
 import time
@@ -16,6 +19,7 @@ from django.utils import timezone
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 REMEMBER_SECONDS = 1.0
 _remembered = {"until": 0.0, "value": None}
+_memos = []
 
 
 def content_version():
@@ -33,6 +37,29 @@ def content_version():
 
 def forget_content_version():
     _remembered.update(until=0.0, value=None)
+    for memo in _memos:
+        memo.clear()
+
+
+class ContentMemo:
+    """A per-process dict of things built from content, valid for one content version.
+
+    Safe because every content save or delete bumps the version: the first lookup after a
+    bump (in this process at once, in others within REMEMBER_SECONDS) starts empty."""
+
+    def __init__(self):
+        self._version, self._items = None, {}
+        _memos.append(self)
+
+    def current(self):
+        """The dict for the current content version (empty if the version has moved on)."""
+        version = content_version()[0]
+        if version != self._version:
+            self._version, self._items = version, {}
+        return self._items
+
+    def clear(self):
+        self._version, self._items = None, {}
 
 
 def bump_content_version():

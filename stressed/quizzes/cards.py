@@ -1,10 +1,9 @@
 """What a question card needs to render: the question, its options in display order, and,
-once answered, the graded result. Built for a whole attempt in a fixed number of queries."""
+once answered, the graded result. Questions come from `stressed.quizzes.bank`."""
 
 from dataclasses import dataclass, field
 
 from stressed.quizzes.grading import correct_answer_text, option_token, regrade, shuffled
-from stressed.quizzes.models import Question
 
 
 @dataclass
@@ -75,13 +74,6 @@ def build_card(
         given = result.answer.get("text", result.answer.get("number", ""))
         card.text_value = f"{given:g}" if isinstance(given, float) else str(given)
     return card
-
-
-def questions_for(question_ids):
-    """The questions of an attempt, in the attempt's order, with choices and quiz prefetched."""
-    questions = Question.objects.filter(pk__in=question_ids).select_related("quiz__lesson")
-    by_id = {q.pk: q for q in questions.prefetch_related("choices")}
-    return [by_id[pk] for pk in question_ids if pk in by_id]
 
 
 def build_cards(seed, questions, responses, reveal=False):

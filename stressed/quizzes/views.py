@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from stressed.core.caching import cache_for_anonymous
 from stressed.core.views import error_page
 from stressed.progress.store import Progress
-from stressed.quizzes.cards import build_card, build_cards, questions_for
+from stressed.quizzes import bank
+from stressed.quizzes.cards import build_card, build_cards
 from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
-from stressed.quizzes.models import Attempt, Question, Quiz, Response
+from stressed.quizzes.models import Attempt, Quiz, Response
 
 
 def _quiz_or_404(request, slug):
@@ -21,12 +22,18 @@ def _quiz_or_404(request, slug):
     )
 
 
-def _attempt_or_404(request, attempt_id):
-    """An attempt belongs to one user or one anonymous session; for anyone else it is a 404."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz__lesson"), pk=attempt_id)
+def _visible(request, quiz):
+    return quiz is None or quiz.published or request.user.is_staff
+
+
+def _attempt_or_404(request, attempt_id, with_quiz=True):
+    """An attempt belongs to one user or one anonymous session; for anyone else it is a 404.
+    `with_quiz=False` skips loading the quiz: the caller checks it is visible."""
+    attempts = Attempt.objects.select_related("quiz__lesson") if with_quiz else Attempt.objects
+    attempt = get_object_or_404(attempts, pk=attempt_id)
     if not Progress(request).owns(attempt):
         raise Http404("No such attempt.")
-    if attempt.quiz and not attempt.quiz.published and not request.user.is_staff:
+    if with_quiz and not _visible(request, attempt.quiz):
         raise Http404("No such attempt.")
     return attempt
 
@@ -70,7 +77,7 @@ def quiz_start(request, slug):
 
 
 def _attempt_context(attempt):
-    questions = questions_for(attempt.question_ids)
+    questions = bank.questions(attempt.question_ids)
     responses = list(attempt.responses.all())
     # Once the attempt is finished, every right answer may be shown, answered or not.
     cards = build_cards(attempt.pk, questions, responses, reveal=attempt.finished_at is not None)
@@ -99,12 +106,12 @@ def _render_card(request, template, context, status=200):
 
 @require_POST
 def answer(request, attempt_id, question_id):
-    attempt = _attempt_or_404(request, attempt_id)
-    if question_id not in attempt.question_ids:
+    # The hottest write on the site: the attempt alone, then the question (with its choices,
+    # quiz and lesson) from this process's question bank, one INSERT, one count.
+    attempt = _attempt_or_404(request, attempt_id, with_quiz=False)
+    question = bank.question(question_id) if question_id in attempt.question_ids else None
+    if question is None or not _visible(request, question.quiz):
         raise Http404("That question is not part of this attempt.")
-    question = get_object_or_404(
-        Question.objects.select_related("quiz__lesson").prefetch_related("choices"), pk=question_id
-    )
     number = attempt.question_ids.index(question_id) + 1
     if attempt.finished_at:
         return error_page(

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from stressed.core.cache import forget_content_version
 from stressed.quizzes.models import Attempt, Response
 from tests.quiz_helpers import right_answer, start, token
 
@@ -220,16 +221,36 @@ def test_option_order_is_shuffled_per_attempt_not_by_correctness(client, quiz):
 
 def test_query_counts_are_pinned(client, quiz, django_assert_num_queries):
     attempt_id = start(client, quiz)
-    # session, attempt, questions, choices, responses
-    with django_assert_num_queries(5):
+    forget_content_version()  # as in a freshly started worker
+    # session, attempt, content version, questions, choices, responses
+    with django_assert_num_queries(6):
+        assert client.get(reverse("attempt", args=[attempt_id])).status_code == 200
+    # Warm: the process's question bank has the questions.
+    with django_assert_num_queries(3):
         assert client.get(reverse("attempt", args=[attempt_id])).status_code == 200
     question = quiz.questions.get(order=4)
-    # attempt, session, question, choices, savepoint, insert, release, progress count
-    with django_assert_num_queries(8):
+    # attempt, session, savepoint, insert, release, progress count
+    with django_assert_num_queries(6):
         response = client.post(
             answer_url(attempt_id, question), {"text": "DBH"}, HTTP_HX_REQUEST="true"
         )
     assert response.status_code == 200
+
+
+def test_question_bank_follows_content_edits(client, quiz):
+    """Questions are kept per process; an edit (which bumps the content version) is graded
+    at once, with no stale copy."""
+    attempt_id = start(client, quiz)
+    question = quiz.questions.get(order=4)  # short answer: "DBH" is accepted
+    client.get(reverse("attempt", args=[attempt_id]))  # loads the bank
+    accepted = question.choices.get(text="DBH")
+    accepted.fraction = 0
+    accepted.save()
+    response = client.post(
+        answer_url(attempt_id, question), {"text": "DBH"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert Response.objects.get(attempt_id=attempt_id, question=question).fraction == 0
 
 
 def test_preview_grades_without_recording(client_as, quiz):
