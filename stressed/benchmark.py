@@ -30,14 +30,25 @@ from dataclasses import dataclass
 
 from stressed.bench.client import Client
 from stressed.bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
+from stressed.bench.parse import percentile
 from stressed.bench.server import HOST, CpuWatch, Gunicorn, HarnessError, Site, ensure_wrk
 
 SAME_SIZE_FILE = "bench/same-size.html"  # under STATIC_ROOT, so at /static/bench/...
 PREFERRED_LESSON = "snris"
 WARMUP_SECONDS = 1  # fills each worker's page cache and the OS caches before measuring
 
-FULL = {"duration": 10, "connections": 32, "students": 32, "quizzes": 0, "timeout": 300}
-SMOKE = {"duration": 1, "connections": 8, "students": 4, "quizzes": 1, "timeout": 120}
+FULL = {
+    "duration": 10,
+    "connections": 32,
+    "students": 32,
+    "quizzes": 2,
+    "think": 1.0,
+    "timeout": 300,
+}
+SMOKE = {
+    "duration": 1, "connections": 8, "students": 4, "quizzes": 1, "think": 0.1,
+    "timeout": 120,
+}  # fmt: skip
 
 BUSY_CORES = 0.25  # CPU used by other processes above which the figures are noisy
 
@@ -74,10 +85,12 @@ def parse_args(argv=None):
         "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers ({2 * cores + 1})"
     )
     parser.add_argument(
-        "--think", type=float, default=0.0,
-        help="mean seconds a student pauses between answers in (d) (0: none, the worst case)",
+        "--think", type=float,
+        help="mean seconds a student pauses before each answer in (d) (1; smoke 0.1)",
     )  # fmt: skip
-    parser.add_argument("--quizzes", type=int, help="quizzes per student (0 = all; smoke 1)")
+    parser.add_argument(
+        "--quizzes", type=int, help="quizzes per student in (d) (2; 0 = all; smoke 1)"
+    )
     parser.add_argument("--timeout", type=int, help="limit for the whole run, s (300; smoke 120)")
     parser.add_argument("--content", help="content folder to load (default: content/)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
@@ -152,13 +165,19 @@ def verdict(ok):
 
 def wrk_phase(wrk, url, label, args, headers=()):
     run_wrk(wrk, url, WARMUP_SECONDS, args.connections, headers)
-    result, _output = run_wrk(wrk, url, args.duration, args.connections, headers)
+    result = run_wrk(wrk, url, args.duration, args.connections, headers)
     return Row(label, result.requests_per_sec, result.p50_ms, result.p99_ms, result.errors)
 
 
 def quiz_row(label, load):
-    figures = load.figures
-    return Row(label, load.requests_per_sec, figures.p50_ms, figures.p99_ms, len(load.errors))
+    latencies = load.latencies_ms
+    return Row(
+        label,
+        load.requests_per_sec,
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        len(load.errors),
+    )
 
 
 def lesson_size(site, lesson_path):
@@ -180,7 +199,7 @@ def choose_content(site, args):
     if not lessons or not quizzes:
         raise HarnessError("load_content left no published lesson or quiz to measure")
     lesson = PREFERRED_LESSON if PREFERRED_LESSON in lessons else lessons[0]
-    return f"/lessons/{lesson}/", quizzes[: args.quizzes] if args.quizzes else quizzes
+    return f"/lessons/{lesson}/", quizzes
 
 
 def prepare(args, site):
@@ -215,26 +234,24 @@ def _left(deadline):
 
 def quiz_phases(args, server, quiz_slugs, deadline):
     """(d1) one student alone: the service time, nothing to queue behind (informational);
-    then (d) all students at once. Returns the two loads."""
-    workdir = server.site.root
+    (d) all students at once, each pausing before every answer like a student reading the
+    question: the target; (d0) the same students with no pauses at all, answering every quiz:
+    the capacity (informational). Returns the three loads."""
     say("Quiz answers: 1 student alone…")
-    db = server.site.db_path
-    alone = run_quiz_load(
-        args.wrk, server.port, db, quiz_slugs[:1], 1, timeout=_left(deadline), workdir=workdir
+    alone = run_quiz_load(server.port, quiz_slugs[:1], 1, timeout=_left(deadline))
+    chosen = quiz_slugs[: args.quizzes] if args.quizzes else quiz_slugs
+    say(
+        f"Quiz answers: {args.students} students × {len(chosen)} quiz(zes), "
+        f"pausing {args.think:g} s on average…"
     )
-    say(f"Quiz answers: {args.students} students × {len(quiz_slugs)} quiz(zes)…")
-    together = run_quiz_load(
-        args.wrk,
-        server.port,
-        db,
-        quiz_slugs,
-        args.students,
-        timeout=_left(deadline),
-        think=args.think,
-        workdir=workdir,
+    paced = run_quiz_load(
+        server.port, chosen, args.students, timeout=_left(deadline), think=args.think
     )
+    everything = quiz_slugs[:1] if args.smoke else quiz_slugs
+    say(f"Quiz answers: {args.students} students × {len(everything)} quiz(zes), no pauses…")
+    flat_out = run_quiz_load(server.port, everything, args.students, timeout=_left(deadline))
     server.sample_memory()
-    return alone, together
+    return alone, paced, flat_out
 
 
 def measure(args, site, server, started):
@@ -247,11 +264,14 @@ def measure(args, site, server, started):
 
     rows = page_phases(args, server, lesson_path)
     # Leave 20 s of the time limit for the phases after the quiz.
-    alone, quiz = quiz_phases(args, server, quiz_slugs, started + args.timeout - 20)
+    alone, quiz, flat_out = quiz_phases(args, server, quiz_slugs, started + args.timeout - 20)
     rows["d1"] = quiz_row("(d1) quiz answer POST, 1 student alone (info)", alone)
-    pace = f", {args.think:g} s think time" if args.think else ""
-    rows["d"] = quiz_row(f"(d) quiz answer POST, {args.students} students{pace}", quiz)
-    stored = verify_stored(site.db_path, alone.answers + quiz.answers)
+    pace = f"{args.think:g} s think time" if args.think else "no think time"
+    rows["d"] = quiz_row(f"(d) quiz answer POST, {args.students} students, {pace}", quiz)
+    rows["d0"] = quiz_row(
+        f"(d0) quiz answer POST, {args.students} students, no pauses (info)", flat_out
+    )
+    stored = verify_stored(site.db_path, alone.answers + quiz.answers + flat_out.answers)
 
     # Informational: a returning student has a session, so pages are built, not cached.
     cookie = "; ".join(f"{k}={v}" for k, v in quiz.clients[0].cookies.items())
@@ -266,6 +286,7 @@ def measure(args, site, server, started):
         "rows": rows,
         "quiz": quiz,
         "alone": alone,
+        "flat_out": flat_out,
         "stored": stored,
         "weight": weight,
         "lesson_path": lesson_path,
@@ -288,7 +309,7 @@ def report_noise(others_cores):
 def report_throughput(rows):
     ceiling = rows["a"].rps
     lines = []
-    for key in ("a", "b", "c", "d", "d1", "b*"):
+    for key in ("a", "b", "c", "d", "d1", "d0", "b*"):
         row = rows[key]
         ratio = f"{row.rps / ceiling:.0%}" if ceiling and key in ("a", "b", "c", "b*") else ""
         lines.append(
@@ -316,7 +337,7 @@ def report_memory(peaks_kb):
 
 def report(args, figures):
     rows, stored, quiz = figures["rows"], figures["stored"], figures["quiz"]
-    say("\nThroughput and latency (wrk; quiz answers through wrk's Lua script)")
+    say("\nThroughput and latency (wrk for pages; quiz answers from the asyncio driver)")
     report_noise(figures["others_cores"])
     report_throughput(rows)
     say(
@@ -324,7 +345,7 @@ def report(args, figures):
         f"duplicates {stored.duplicates}, lost {stored.lost}"
         + (f", unexpected {stored.unexpected}" if stored.unexpected else "")
     )
-    for answer in (figures["alone"].errors + quiz.errors)[:5]:
+    for answer in (figures["alone"].errors + quiz.errors + figures["flat_out"].errors)[:5]:
         say(f"  error: {answer.action} -> {answer.error}")
     page_kb = report_weight(figures["weight"], figures["lesson_path"])
     worker_mb = report_memory(figures["peaks_kb"])
@@ -362,8 +383,8 @@ def header(args):
         f"{args.duration} s per phase after a {WARMUP_SECONDS} s warm-up"
     )
     say(
-        "  quiz answers: wrk with a Lua script, one thread, connection and session per "
-        "student, htmx-style POSTs (HX-Request), each answer sent once"
+        "  quiz answers: asyncio driver, one session per student, a fresh connection per "
+        "answer, htmx-style POSTs (HX-Request), each answer sent once"
     )
 
 

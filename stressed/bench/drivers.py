@@ -1,18 +1,13 @@
-"""The load phases: wrk for pages and static files, wrk with a Lua script for quiz answers,
-and the page-weight measurement."""
+"""The load phases: wrk for pages and static files, an asyncio driver for quiz answers, and
+the page-weight measurement."""
 
 import contextlib
 import gzip
-import re
-import signal
 import sqlite3
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from stressed.bench.client import Client, local_path
 from stressed.bench.parse import (
@@ -24,50 +19,28 @@ from stressed.bench.parse import (
     start_form,
 )
 from stressed.bench.server import HOST, HarnessError
+from stressed.bench.students import answer_all
 
 # --- wrk ---------------------------------------------------------------------------------
 
-POLL_SECONDS = 0.02
 
-
-def run_wrk(
-    wrk, url, seconds, connections, headers=(), threads=None, script=None, args=(), finished=None
-):
-    """One wrk run; a failed or unreadable run is a harness failure, not a slow site.
-    `finished`, if given, is polled while wrk runs: once it returns True, wrk is interrupted
-    (SIGINT: wrk stops at once and reports the run so far). Returns the parsed figures and
-    wrk's whole output."""
-    threads = threads or min(2, connections)
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+def run_wrk(wrk, url, seconds, connections, headers=()):
+    """One wrk run; a failed or unreadable run is a harness failure, not a slow site."""
+    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s"]
     command += ["--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
-    if script:
-        command += ["-s", str(script)]
     command.append(url)
-    if args:
-        command += ["--", *map(str, args)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + seconds + 30
-        while finished and process.poll() is None and time.monotonic() < deadline:
-            if finished():
-                process.send_signal(signal.SIGINT)
-                break
-            time.sleep(POLL_SECONDS)
-        stdout, stderr = process.communicate(timeout=max(1, deadline - time.monotonic()))
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
     except subprocess.TimeoutExpired as error:
         raise HarnessError(f"wrk hung on {url}") from error
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    if process.returncode != 0:
-        raise HarnessError(f"wrk failed on {url} (exit {process.returncode}):\n{stderr}")
+    if done.returncode != 0:
+        raise HarnessError(f"wrk failed on {url} (exit {done.returncode}):\n{done.stderr}")
     try:
-        return parse_wrk(stdout), stdout
+        return parse_wrk(done.stdout)
     except ValueError as error:
-        raise HarnessError(f"unreadable wrk output for {url}:\n{stdout}") from error
+        raise HarnessError(f"unreadable wrk output for {url}:\n{done.stdout}") from error
 
 
 # --- quiz answers ------------------------------------------------------------------------
@@ -83,6 +56,7 @@ class Answer:
     action: str
     fields: list
     status: int | None = None
+    seconds: float | None = None
     error: str = ""
 
     @property
@@ -93,9 +67,16 @@ class Answer:
 @dataclass
 class QuizLoad:
     answers: list
-    figures: object  # parse.WrkResult: latency as wrk measured it
+    wall_seconds: float
     clients: list = field(default_factory=list)
-    requests_per_sec: float = 0.0  # from the first to the last answer stored
+
+    @property
+    def latencies_ms(self):
+        return [a.seconds * 1000 for a in self.answers if a.seconds is not None]
+
+    @property
+    def requests_per_sec(self):
+        return len(self.answers) / self.wall_seconds if self.wall_seconds else 0.0
 
     @property
     def errors(self):
@@ -133,61 +114,12 @@ def enrol(client, quiz_slugs, student):
     return plan
 
 
-ANSWER_SCRIPT = Path(__file__).with_name("answers.lua")
-SAFE_LUA_TEXT = re.compile(r"[A-Za-z0-9_.~%&=+/:;, -]*")
-
-
-def _lua_string(text):
-    """A double-quoted Lua string; only URL-safe text is ever put in one."""
-    if not SAFE_LUA_TEXT.fullmatch(text):
-        raise HarnessError(f"unexpected characters in a request for wrk: {text[:80]!r}")
-    return f'"{text}"'
-
-
-def answer_script(clients, plans, path):
-    """answers.lua followed by each student's cookies, CSRF token and answers."""
-    students = []
-    for client, plan in zip(clients, plans, strict=True):
-        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-        token = next((v for k, v in plan[0].fields if k == "csrfmiddlewaretoken"), "")
-        answers = ",\n    ".join(
-            f"{{{_lua_string(a.action)}, {_lua_string(urlencode(a.fields))}}}" for a in plan
-        )
-        students.append(
-            f"  {{cookie = {_lua_string(cookie)}, token = {_lua_string(token)},\n"
-            f"   referer = {_lua_string(client.origin + '/')},\n"
-            f"   answers = {{\n    {answers}}}}}"
-        )
-    path.write_text(ANSWER_SCRIPT.read_text() + "\nplans = {\n" + ",\n".join(students) + "\n}\n")
-    return path
-
-
-def record_replies(plans, output):
-    """Match the statuses each student's thread reports (in order) to its answers."""
-    reported = {}
-    for student, statuses in STUDENT_LINE.findall(output):
-        reported[int(student) - 1] = [int(x) for x in statuses.split(",") if x]
-    for index, plan in enumerate(plans):
-        statuses = reported.get(index, [])
-        for number, answer in enumerate(plan):
-            if number < len(statuses):
-                answer.status = statuses[number]
-                if not answer.ok:
-                    answer.error = f"HTTP {answer.status}"
-            else:
-                answer.error = "no reply"
-
-
-STUDENT_LINE = re.compile(r"^STUDENT (\d+) STATUSES ([\d,]*)$", re.MULTILINE)
-
-
-def run_quiz_load(wrk, port, db_path, quiz_slugs, students, timeout, think=0.0, workdir="."):
-    """Each student (own cookies, own attempts) is enrolled first, untimed; then wrk runs one
-    thread and one connection per student, each sending its answers once, in order, as htmx
-    does (HX-Request), all students at once. `think` is the mean pause between a student's
-    answers, in seconds (0: none, the worst case: every student always has a request waiting).
-    wrk, not Python, sends the answers: on 2 cores a Python client would take CPU from the
-    server and add its own queueing to every latency."""
+def run_quiz_load(port, quiz_slugs, students, timeout, think=0.0):
+    """Each student (own cookies, own attempts) is enrolled first, untimed, by its own thread;
+    then all of them answer at once, each sending its answers in order, once each, as htmx
+    does (HX-Request), from one asyncio event loop (see students.py). `think` is the mean
+    pause before each answer, in seconds (0: none, the worst case: every student always has a
+    request waiting)."""
     clients = [Client(HOST, port) for _ in range(students)]
     plans, failures = [[] for _ in range(students)], []
 
@@ -204,49 +136,8 @@ def run_quiz_load(wrk, port, db_path, quiz_slugs, students, timeout, think=0.0, 
         thread.join(timeout)
     if failures or any(thread.is_alive() for thread in threads):
         raise HarnessError("could not enrol students:\n" + "\n".join(failures[:5]))
-    script = answer_script(clients, plans, Path(workdir) / f"answers-{students}.lua")
-    answers = [answer for plan in plans for answer in plan]
-    figures, output = run_wrk(
-        wrk,
-        f"http://{HOST}:{port}/",
-        max(1, int(timeout)),
-        students,
-        threads=students,
-        script=script,
-        args=[round(think * 1000)],
-        finished=AllStored(db_path, answers, quiet_seconds=max(3.0, 4 * think)),
-    )
-    record_replies(plans, output)
-    if not STUDENT_LINE.search(output):
-        raise HarnessError(f"wrk reported no students:\n{output[-2000:]}")
-    first, last, count = stored_span(db_path, sorted({a.attempt_id for a in answers}))
-    rate = (count - 1) / (last - first) if count > 1 and last > first else 0.0
-    return QuizLoad(answers, figures, clients, rate)
-
-
-class AllStored:
-    """True a moment after every answer is in the database (so the last replies reach wrk),
-    or once nothing new has been stored for `quiet_seconds` (some answers failed: the run is
-    over, and the report says so). wrk itself always runs for its whole -d duration, so the
-    driver stops it."""
-
-    GRACE_SECONDS = 0.5
-
-    def __init__(self, db_path, answers, quiet_seconds):
-        self.db_path, self.quiet_seconds = db_path, quiet_seconds
-        self.expected = len(answers)
-        self.attempts = sorted({a.attempt_id for a in answers})
-        self.count, self.changed_at = -1, time.monotonic()
-
-    def __call__(self):
-        count = sum(stored_counts(self.db_path, self.attempts).values())
-        now = time.monotonic()
-        if count != self.count:
-            self.count, self.changed_at = count, now
-        quiet_for = now - self.changed_at
-        if count >= self.expected:
-            return quiet_for > self.GRACE_SECONDS
-        return quiet_for > self.quiet_seconds
+    wall = answer_all(HOST, port, clients, plans, think, timeout)
+    return QuizLoad([answer for plan in plans for answer in plan], wall, clients)
 
 
 @dataclass
@@ -278,25 +169,6 @@ def stored_counts(db_path, attempts):
             )
             counts.update({(a, q): n for a, q, n in rows})
     return counts
-
-
-def stored_span(db_path, attempts):
-    """(first, last answered_at as POSIX seconds, count) of the responses to these attempts:
-    wrk runs a little past the last answer, so throughput comes from the server's clock."""
-    with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as db:
-        marks = ",".join("?" * len(attempts))
-        first, last, count = db.execute(
-            "SELECT MIN(answered_at), MAX(answered_at), COUNT(*) FROM quizzes_response"
-            f" WHERE attempt_id IN ({marks})",
-            attempts,
-        ).fetchone()
-    if not count:
-        return 0.0, 0.0, 0
-    return _posix(first), _posix(last), count
-
-
-def _posix(stamp):
-    return datetime.fromisoformat(stamp).replace(tzinfo=UTC).timestamp()
 
 
 def verify_stored(db_path, answers):
