@@ -48,20 +48,29 @@ def _with_headers(response, etag, changed_at):
     return response
 
 
-def cache_for_anonymous(view=None, *, per_session=True):
-    """Decorator; `@cache_for_anonymous(per_session=False)` for pages with nothing personal."""
+def cache_for_anonymous(view=None, *, per_session=True, variant=None):
+    """Decorator; `@cache_for_anonymous(per_session=False)` for pages with nothing personal.
+
+    `variant(request, *args, **kwargs)` is for pages whose personal part is small: it is
+    called for every visitor who is not logged in, session or not, does the view's side
+    effects on the session, and returns a short name for this visitor's version of the page
+    (say "complete"), which joins the cache key. Such a page is then cached for visitors
+    with a session too: one copy per variant, not one per visitor."""
     if view is None:
-        return lambda view: cache_for_anonymous(view, per_session=per_session)
+        return lambda view: cache_for_anonymous(view, per_session=per_session, variant=variant)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not is_cacheable(request, per_session):
+        name = ""
+        if variant is not None and is_cacheable(request, per_session=False):
+            name = variant(request, *args, **kwargs)
+        elif not is_cacheable(request, per_session):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ("Cookie", "HX-Request"))
             patch_cache_control(response, private=True, no_cache=True)
             return response
         version, changed_at = content_version()
-        key = f"{'htmx' if request.htmx else 'page'}:{request.get_full_path()}"
+        key = f"{'htmx' if request.htmx else 'page'}:{name}:{request.get_full_path()}"
         etag = _etag(version, key)
         if etag in request.headers.get("If-None-Match", ""):
             return _with_headers(HttpResponseNotModified(), etag, changed_at)

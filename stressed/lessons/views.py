@@ -1,9 +1,12 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from stressed.core.cache import ContentMemo
 from stressed.core.caching import cache_for_anonymous, is_cacheable
 from stressed.lessons.models import Lesson
 from stressed.progress.store import Progress
+
+_published = ContentMemo()  # slug -> id of every published lesson
 
 
 @require_GET
@@ -28,11 +31,32 @@ def home(request):
     )
 
 
+def published_lesson_id(slug):
+    ids = _published.current()
+    if not ids:
+        ids.update(Lesson.objects.filter(published=True).values_list("slug", "pk"))
+    return ids.get(slug)
+
+
+def _lesson_variant(request, slug):
+    """For visitors who are not logged in, the lesson page differs only in whether they
+    marked it complete; records the visit for "continue where you left off"."""
+    lesson_id = published_lesson_id(slug)
+    progress = Progress(request)
+    if lesson_id is None or not progress.has_session():
+        return "open"  # (a draft or unknown slug is a 404, which is never cached)
+    progress.visit(lesson_id)
+    return "complete" if lesson_id in progress.completed_lesson_ids() else "open"
+
+
 @require_GET
-@cache_for_anonymous
+@cache_for_anonymous(variant=_lesson_variant)
 def lesson(request, slug):
     lessons = Lesson.objects.visible_to(request.user)
-    lesson = get_object_or_404(lessons.prefetch_related("references"), slug=slug)
+    # The page shows the linked HTML only; the Markdown and plain HTML stay in the database.
+    lesson = get_object_or_404(
+        lessons.defer("body", "body_html").prefetch_related("references"), slug=slug
+    )
     siblings = list(lessons.only("title", "slug", "order"))
     index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
     quiz = lesson.quizzes.visible_to(request.user).only("title", "slug").first()
@@ -40,7 +64,7 @@ def lesson(request, slug):
     if not is_cacheable(request):
         progress = Progress(request)
         is_complete = lesson.pk in progress.completed_lesson_ids()
-        progress.visit(lesson)
+        progress.visit(lesson.pk)
     return render(
         request,
         "lessons/lesson.html",

@@ -60,15 +60,15 @@ class Progress:
         data["completed"] = sorted(completed)
         self._save_session(data)
 
-    def visit(self, lesson):
+    def visit(self, lesson_id):
         from stressed.progress.models import LessonVisit
 
         if self.user:
-            LessonVisit.objects.update_or_create(user=self.user, defaults={"lesson": lesson})
+            LessonVisit.objects.update_or_create(user=self.user, defaults={"lesson_id": lesson_id})
         elif self.has_session():
             data = _session_progress(self.request)
-            if data["last_lesson"] != lesson.pk:
-                data["last_lesson"] = lesson.pk
+            if data["last_lesson"] != lesson_id:
+                data["last_lesson"] = lesson_id
                 self._save_session(data)
 
     def last_lesson_id(self):

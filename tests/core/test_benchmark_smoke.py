@@ -2,9 +2,15 @@
 `--smoke`; neither belongs in pytest): wrk output parsing, percentiles, and reading the
 question forms off an attempt page, so a template change can't silently break the benchmark."""
 
+import re
+import socket
+import threading
+
 import pytest
 
 from stressed import benchmark
+from stressed.bench.client import Client
+from stressed.bench.drivers import Answer
 from stressed.bench.parse import (
     attempt_and_question,
     css_resources,
@@ -15,6 +21,7 @@ from stressed.bench.parse import (
     start_form,
     to_ms,
 )
+from stressed.bench.students import answer_all
 
 # Captured from `wrk -t2 -c8 -d2s --latency` on this project's CI machine.
 WRK_OK = """\
@@ -259,6 +266,7 @@ def test_command_line_defaults_and_smoke():
     assert (full.duration, full.students, full.connections) == (10, 32, 32)
     smoke = benchmark.parse_args(["--smoke"])
     assert (smoke.duration, smoke.students, smoke.quizzes) == (1, 4, 1)
+    assert (full.think, full.quizzes, smoke.think) == (1.0, 2, 0.1)
     assert benchmark.parse_args(["--smoke", "--students", "8"]).students == 8
     with pytest.raises(SystemExit):
         benchmark.parse_args(["--duration", "0"])
@@ -269,3 +277,84 @@ def test_table_lines_up_columns():
     lines = text.splitlines()
     assert len({len(line) for line in lines}) == 1  # every row the same width
     assert lines[2].endswith("1,200.0") and lines[3].endswith("    3.0")
+
+
+# --- the asyncio student driver, against a stand-in server on loopback -------------------
+
+
+class FakeSite:
+    """A loopback server that answers each POST like gunicorn's sync worker (one response,
+    then close), remembering what it was sent; a request for /fail/ gets a 409."""
+
+    def __init__(self):
+        self.requests = []
+
+    def __enter__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+        return self
+
+    def serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += connection.recv(65536)
+                head, body = data.split(b"\r\n\r\n", 1)
+                length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+                while len(body) < length:
+                    body += connection.recv(65536)
+                self.requests.append((head.decode(), body.decode()))
+                status = b"409 Conflict" if b" /fail/ " in head else b"200 OK"
+                reply = b"<section>card</section>"
+                connection.sendall(
+                    b"HTTP/1.1 " + status + b"\r\nContent-Length: "
+                    + str(len(reply)).encode() + b"\r\n\r\n" + reply
+                )  # fmt: skip
+
+    def __exit__(self, *exc):
+        self.server.close()
+
+
+def plan(*actions):
+    fields = [("csrfmiddlewaretoken", "TOKEN"), ("choice", "abc123")]
+    return [Answer(0, 1, n, action, fields) for n, action in enumerate(actions)]
+
+
+def test_students_send_each_answer_once_with_their_own_cookies():
+    with FakeSite() as site:
+        plans = [plan("/attempts/1/questions/1/", "/fail/"), plan("/attempts/2/questions/9/")]
+        clients = [Client("127.0.0.1", site.port) for _ in plans]
+        clients[0].cookies, clients[1].cookies = {"sessionid": "one"}, {"sessionid": "two"}
+        seconds = answer_all("127.0.0.1", site.port, clients, plans, think=0, timeout=10)
+    assert seconds > 0
+    assert sorted(head.split()[1] for head, _ in site.requests) == [
+        "/attempts/1/questions/1/",
+        "/attempts/2/questions/9/",
+        "/fail/",
+    ]
+    for head, body in site.requests:
+        assert "HX-Request: true" in head and "X-CSRFToken: TOKEN" in head
+        assert body == "csrfmiddlewaretoken=TOKEN&choice=abc123"
+    cookies = {
+        head.split()[1]: re.search(r"Cookie: ([^\r]*)", head).group(1) for head, _ in site.requests
+    }
+    assert cookies["/attempts/2/questions/9/"] == "sessionid=two"
+    first, failed = plans[0]
+    assert first.ok and first.status == 200 and first.seconds > 0
+    assert not failed.ok and failed.error == "HTTP 409"
+
+
+def test_a_refused_connection_is_an_error_not_a_crash():
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens here once closed
+    answers = plan("/attempts/1/questions/1/")
+    answer_all("127.0.0.1", port, [Client("127.0.0.1", port)], [answers], think=0, timeout=10)
+    assert not answers[0].ok and "Error" in answers[0].error

@@ -76,9 +76,34 @@ def test_lesson_query_count_is_pinned(client, make_lesson, django_assert_num_que
     for order in range(1, 8):
         lesson = make_lesson(f"lesson-{order}", order=order)
         lesson.references.create(citation=f"Ref {order}")
-    # content version, lesson, its references, the lesson list for the pager, its quiz
-    with django_assert_num_queries(5):
+    # content version, published lesson ids (once per version), lesson, its references, the
+    # lesson list for the pager, its quiz
+    with django_assert_num_queries(6):
         assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_students_with_a_session_share_cached_copies(make_lesson, django_assert_num_queries):
+    from django.test import Client
+
+    first, second = make_lesson("first", order=1), make_lesson("second", order=2)
+    done, busy = Client(), Client()
+    for student in (done, busy):  # each gets a session by marking a lesson complete
+        assert student.post(reverse("lesson-complete", args=[second.slug])).status_code == 302
+    done.post(reverse("lesson-complete", args=[first.slug]))
+    assert "You marked this lesson complete" in done.get(first.get_absolute_url()).text
+    assert "Mark this lesson complete" in busy.get(first.get_absolute_url()).text
+    assert "You marked this lesson complete" in done.get(second.get_absolute_url()).text
+    # Both completed the second lesson: busy gets the copy built for done.
+    # The session; saving its last-visited lesson (savepoint, update, release).
+    with django_assert_num_queries(4):
+        page = busy.get(second.get_absolute_url())
+    assert "You marked this lesson complete" in page.text
+    with django_assert_num_queries(1):  # the session alone: nothing changed
+        assert busy.get(second.get_absolute_url()).status_code == 200
+    # The visit served from the cache still counts for "continue where you left off".
+    assert (
+        f'href="{second.get_absolute_url()}"' in busy.get(reverse("home")).text.split("Continue")[1]
+    )
 
 
 def test_anonymous_pages_are_cached_and_revalidate(client, make_lesson, django_assert_num_queries):
