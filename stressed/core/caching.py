@@ -9,7 +9,7 @@ version (bumped by any content save), so an edit is visible on the next request.
 
 import hashlib
 import re
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,12 +39,27 @@ def _etag(version, key):
     return '"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
 
 
-def _with_headers(response, etag, changed_at):
+# Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
+CACHE_CONTROL = {"private": True, "no_cache": True}
+VARY = ("Cookie", "HX-Request")
+
+
+@lru_cache(maxsize=4)
+def _http_date(changed_at):
+    return http_date(changed_at.timestamp())
+
+
+def _with_headers(response, etag, changed_at, fresh=False):
+    """`fresh`: a response made here, with no headers of its own yet, so they are set outright
+    (the patch_* helpers parse and merge, which costs more than the rest of a cache hit)."""
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(changed_at.timestamp())
-    # Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    response["Last-Modified"] = _http_date(changed_at)
+    if fresh:
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = ", ".join(VARY)
+    else:
+        patch_cache_control(response, **CACHE_CONTROL)
+        patch_vary_headers(response, VARY)
     return response
 
 
@@ -66,14 +81,14 @@ def cache_for_anonymous(view=None, *, per_session=True, variant=None):
             name = variant(request, *args, **kwargs)
         elif not is_cacheable(request, per_session):
             response = view(request, *args, **kwargs)
-            patch_vary_headers(response, ("Cookie", "HX-Request"))
-            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, VARY)
+            patch_cache_control(response, **CACHE_CONTROL)
             return response
         version, changed_at = content_version()
         key = f"{'htmx' if request.htmx else 'page'}:{name}:{request.get_full_path()}"
         etag = _etag(version, key)
-        if etag in request.headers.get("If-None-Match", ""):
-            return _with_headers(HttpResponseNotModified(), etag, changed_at)
+        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+            return _with_headers(HttpResponseNotModified(), etag, changed_at, fresh=True)
         cache_key = f"stressed:page:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
         cached = cache.get(cache_key)
         if cached is not None:
@@ -81,7 +96,7 @@ def cache_for_anonymous(view=None, *, per_session=True, variant=None):
             if PLACEHOLDER in content:
                 content = content.replace(PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content, content_type=content_type)
-            return _with_headers(response, etag, changed_at)
+            return _with_headers(response, etag, changed_at, fresh=True)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
