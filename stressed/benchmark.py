@@ -188,7 +188,7 @@ def lesson_size(site, lesson_path):
         probe.stop()
 
 
-def choose_content(site, args):
+def choose_content(site):
     lessons, quizzes = site.published()
     if not lessons or not quizzes:
         raise HarnessError("load_content left no published lesson or quiz to measure")
@@ -201,7 +201,7 @@ def prepare(args, site):
     say(f"Preparing {site.root} (migrate, load_content, collectstatic)…")
     timings = site.prepare()
     say("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
-    lesson_path, quiz_slugs = choose_content(site, args)
+    lesson_path, quiz_slugs = choose_content(site)
     size = lesson_size(site, lesson_path)
     site.write_static(SAME_SIZE_FILE, size)
     say(f"  {lesson_path} is {size:,} bytes; /static/{SAME_SIZE_FILE} is the same size")

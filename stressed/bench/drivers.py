@@ -154,9 +154,11 @@ class Stored:
         return clean and self.stored == self.sent
 
 
-def stored_counts(db_path, attempts):
-    """{(attempt id, question id): rows stored} for these attempts, read straight from the
-    SQLite file, not through the app under test."""
+def verify_stored(db_path, answers):
+    """Every answer sent must be in quizzes_response exactly once (read straight from the
+    SQLite file, not through the app under test)."""
+    sent = {(a.attempt_id, a.question_id) for a in answers}
+    attempts = sorted({a.attempt_id for a in answers})
     counts = {}
     with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as db:
         for start in range(0, len(attempts), 500):  # stay under SQLite's variable limit
@@ -168,14 +170,6 @@ def stored_counts(db_path, attempts):
                 chunk,
             )
             counts.update({(a, q): n for a, q, n in rows})
-    return counts
-
-
-def verify_stored(db_path, answers):
-    """Every answer sent must be in quizzes_response exactly once (read straight from the
-    SQLite file, not through the app under test)."""
-    sent = {(a.attempt_id, a.question_id) for a in answers}
-    counts = stored_counts(db_path, sorted({a.attempt_id for a in answers}))
     return Stored(
         sent=len(answers),
         stored=sum(counts.values()),

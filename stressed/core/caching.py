@@ -41,7 +41,9 @@ def _etag(version, key):
 
 # Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
 CACHE_CONTROL = {"private": True, "no_cache": True}
+CACHE_CONTROL_HEADER = "private, no-cache"  # what patch_cache_control makes of CACHE_CONTROL
 VARY = ("Cookie", "HX-Request")
+VARY_HEADER = ", ".join(VARY)
 
 
 @lru_cache(maxsize=4)
@@ -55,8 +57,8 @@ def _with_headers(response, etag, changed_at, fresh=False):
     response["ETag"] = etag
     response["Last-Modified"] = _http_date(changed_at)
     if fresh:
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.headers["Vary"] = ", ".join(VARY)
+        response.headers["Cache-Control"] = CACHE_CONTROL_HEADER
+        response.headers["Vary"] = VARY_HEADER
     else:
         patch_cache_control(response, **CACHE_CONTROL)
         patch_vary_headers(response, VARY)

@@ -115,6 +115,8 @@ def test_anonymous_pages_are_cached_and_revalidate(client, make_lesson, django_a
     with django_assert_num_queries(0):
         again = client.get(lesson.get_absolute_url())
     assert again.status_code == 200
+    # A cached copy sets its headers outright; they must match what the first response got.
+    assert (again["Cache-Control"], again["Vary"]) == (first["Cache-Control"], first["Vary"])
     with django_assert_num_queries(0):
         assert client.get(lesson.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
 
