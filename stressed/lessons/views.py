@@ -39,12 +39,14 @@ def published_lesson_id(slug):
 
 
 def _lesson_variant(request, slug):
-    """For visitors who are not logged in, the lesson page differs only in whether they
-    marked it complete; records the visit for "continue where you left off"."""
+    """For visitors with a session who are not logged in, the lesson page differs only in
+    whether they marked it complete; records the visit for "continue where you left off"."""
     lesson_id = published_lesson_id(slug)
     progress = Progress(request)
     if lesson_id is None or not progress.has_session():
-        return "open"  # (a draft or unknown slug is a 404, which is never cached)
+        # A draft or unknown slug is a 404, which is never cached; a session cookie whose
+        # session has expired is a visitor without progress.
+        return "open"
     progress.visit(lesson_id)
     return "complete" if lesson_id in progress.completed_lesson_ids() else "open"
 
