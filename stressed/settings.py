@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's cookie-then-session storage, set up only when a request uses messages.
+MESSAGE_STORAGE = "stressed.core.messages.LazyFallbackStorage"
+
 ROOT_URLCONF = "stressed.urls"
 WSGI_APPLICATION = "stressed.wsgi.application"
 
