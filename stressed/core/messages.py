@@ -13,9 +13,8 @@ from django.utils.functional import cached_property
 
 class LazyFallbackStorage(FallbackStorage):
     def __init__(self, request, *args, **kwargs):
-        BaseStorage.__init__(
-            self, request, *args, **kwargs
-        )  # not FallbackStorage's, which is eager
+        # BaseStorage's own set-up, skipping FallbackStorage's, which makes both stores.
+        BaseStorage.__init__(self, request, *args, **kwargs)
         self._store_arguments = (args, kwargs)
         self._used_storages = set()
 
