@@ -96,7 +96,8 @@ def cache_for_anonymous(view=None, *, per_session=True, variant=None):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         name = ""
-        if variant is not None and has_session_cookie(request) and is_cacheable(request, False):
+        with_variant = variant is not None and has_session_cookie(request)
+        if with_variant and is_cacheable(request, per_session=False):
             name = variant(request, *args, **kwargs)
         elif not is_cacheable(request, per_session):
             response = view(request, *args, **kwargs)
