@@ -134,6 +134,16 @@ def test_cache_hit_for_a_visitor_without_session_never_loads_the_user(client, ma
             assert client.get(page).status_code == 200
 
 
+def test_logged_in_students_never_get_the_anonymous_copy(client, make_lesson, make_user):
+    lesson = make_lesson()
+    pages = (lesson.get_absolute_url(), reverse("glossary"), reverse("home"))
+    for page in pages:
+        assert "Log in" in client.get(page).text  # the anonymous copies, now cached
+    client.force_login(make_user(username="ada"))
+    for page in pages:
+        assert "Log out" in client.get(page).text
+
+
 def test_htmx_requests_get_their_own_cached_copy(client, make_lesson):
     lesson = make_lesson()
     page = client.get(lesson.get_absolute_url())
