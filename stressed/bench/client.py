@@ -39,7 +39,7 @@ class Client:
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            sent["Cookie"] = self.cookie_header()
         sent.update(headers or {})
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         started = time.perf_counter()
@@ -52,6 +52,10 @@ class Client:
         elapsed = time.perf_counter() - started
         self._remember_cookies(response.headers)
         return Reply(response.status, response.headers, data, elapsed)
+
+    def cookie_header(self):
+        """This visitor's cookies as a Cookie request header's value."""
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)

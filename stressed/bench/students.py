@@ -23,10 +23,9 @@ from stressed.bench.server import HarnessError
 READ_LIMIT = 1 << 20  # no answer card comes near this
 
 
-def request_bytes(host, port, cookies, answer):
+def request_bytes(host, port, cookie, answer):
     body = urlencode(answer.fields).encode()
     token = next((v for k, v in answer.fields if k == "csrfmiddlewaretoken"), "")
-    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
     head = (
         f"POST {answer.action} HTTP/1.1\r\n"
         f"Host: {host}:{port}\r\n"
@@ -71,13 +70,13 @@ async def send(host, port, payload, timeout):
         writer.close()
 
 
-async def student(host, port, cookies, plan, think, seed, timeout):
+async def student(host, port, cookie, plan, think, seed, timeout):
     pauses = random.Random(seed)  # the same pauses on every run
     for answer in plan:
         if think:
             # Before the first answer too: students do not all click at the same moment.
             await asyncio.sleep(pauses.uniform(0, 2 * think))
-        payload = request_bytes(host, port, cookies, answer)
+        payload = request_bytes(host, port, cookie, answer)
         try:
             answer.status, answer.seconds = await send(host, port, payload, timeout)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
@@ -92,7 +91,7 @@ def answer_all(host, port, clients, plans, think, timeout, request_timeout=30.0)
 
     async def main():
         students = [
-            student(host, port, client.cookies, plan, think, index, request_timeout)
+            student(host, port, client.cookie_header(), plan, think, index, request_timeout)
             for index, (client, plan) in enumerate(zip(clients, plans, strict=True))
         ]
         await asyncio.wait_for(asyncio.gather(*students), timeout)
