@@ -9,6 +9,7 @@ from stressed.content.yamlio import line_of, load_yaml
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
 QUESTION_FIELDS = {
+    "key",
     "type",
     "title",
     "prompt",
@@ -41,6 +42,7 @@ class ChoiceData:
 class QuestionData:
     type: str
     prompt: str
+    key: str = ""  # stable identity: reloads match questions on it, never on position
     explanation: str = ""
     review: str = ""
     title: str = ""
@@ -198,6 +200,7 @@ def parse_quiz_file(path: Path, problems, display_path=None):
             qf.problem(f"unknown question type {q_type!r}; use one of {', '.join(TYPES)}")
             continue
         question = QuestionData(
+            key=qf.slug("key"),
             type=q_type,
             prompt=qf.text("prompt"),
             explanation=qf.text("explanation"),
@@ -209,4 +212,17 @@ def parse_quiz_file(path: Path, problems, display_path=None):
         for message in check_question(question):
             problems.add(shown, qf.line, message)
         quiz.questions.append(question)
+    _unique_keys(quiz, problems)
     return quiz
+
+
+def _unique_keys(quiz, problems):
+    seen = {}
+    for question in quiz.questions:
+        if question.key in seen:
+            problems.add(
+                quiz.path,
+                question.line,
+                f"duplicate question key {question.key!r} (also at line {seen[question.key]})",
+            )
+        seen.setdefault(question.key, question.line)
