@@ -5,10 +5,33 @@ preview) goes through `render` or `render_document`: Python-Markdown, then nh3 a
 explicit allowlist. Nothing else in the project turns user text into markup.
 """
 
+import re
 from dataclasses import dataclass, field
+from html import escape
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteInlineProcessor
+from markdown.inlinepatterns import (
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
+)
+from markdown.preprocessors import Preprocessor
+
+# Longest Markdown source, in characters, that is rendered at all. Forms and the content loader
+# refuse longer text with a message (see `length_problem`); `render_document` shows a notice
+# instead of rendering it. Documented in docs/content-format.md.
+MAX_FRAGMENT_LENGTH = 20_000  # prompts, options, feedback, explanations, intros, definitions
+MAX_DOCUMENT_LENGTH = 100_000  # a lesson body
 
 EXTENSIONS = ["toc", "attr_list", "tables", "footnotes", "fenced_code", "sane_lists", "abbr"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3"}}
@@ -132,11 +155,200 @@ def _simplify_toc(tokens):
     ]
 
 
+# Python-Markdown scans forward from every "[" for its "]" and from every "](" for its ")", and
+# the standard library's HTML parser (which Markdown feeds the whole text) scans from every
+# unclosed "<tag" to the next ">": each unclosed opener costs the rest of the paragraph, so
+# 20,000 "[" took 40 s. The guards below keep every such scan short and the total bounded,
+# without changing the output of any ordinary text:
+LINK_TEXT_WINDOW = 1_000  # "[" … "]": longer link or image text stays literal
+LINK_TARGET_WINDOW = 2_000  # "(" … ")" or "[id]" after it: longer targets stay literal
+SCAN_BUDGET_BASE = 200_000  # characters all link scans of one text may read, plus
+SCAN_BUDGET_PER_CHAR = 10  # this many per character of the text
+MAX_UNCLOSED_TAGS = 20  # "<tag" openers in a row with no ">": later ones become &lt;
+MAX_MARKED_SECTIONS = 20  # "<![CDATA[" and friends, each scanned to its "]]>"
+MAX_ABBREVIATIONS = 100  # "*[ABBR]: …" definitions, all joined into one regular expression
+FOOTNOTE_REF_RE = r"\[\^([^\]]{1,100})\]"  # the extension's own allows any length
+
+
+class ScanBudget:
+    """Characters the link processors of one conversion may still read."""
+
+    def __init__(self, chars):
+        self.left = chars
+
+    def spend(self, chars):
+        self.left -= chars
+
+
+class BoundedScans:
+    """Mixin for Python-Markdown's link processors: every scan reads a bounded window of the
+    paragraph, and all scans together at most the budget; after that "[" stays literal."""
+
+    def __init__(self, pattern, md, budget):
+        super().__init__(pattern, md)
+        self.budget = budget
+
+    def getText(self, data, index):  # noqa: N802 - Python-Markdown's name
+        if self.budget.left <= 0:
+            return "", index, False
+        window = data[: index + LINK_TEXT_WINDOW]
+        text, end, handled = super().getText(window, index)
+        self.budget.spend((end if handled else len(window)) - index)
+        return text, end, handled
+
+    def getLink(self, data, index):  # noqa: N802 - Python-Markdown's name
+        if self.budget.left <= 0:
+            return "", None, index, False
+        window = data[: index + LINK_TARGET_WINDOW]
+        href, title, end, handled = super().getLink(window, index)
+        self.budget.spend((end if handled else len(window)) - index)
+        return href, title, end, handled
+
+    def evalId(self, data, index, text):  # noqa: N802 - Python-Markdown's name
+        return super().evalId(data[: index + LINK_TARGET_WINDOW], index, text)
+
+
+class BoundedLink(BoundedScans, LinkInlineProcessor):
+    pass
+
+
+class BoundedImage(BoundedScans, ImageInlineProcessor):
+    pass
+
+
+class BoundedReference(BoundedScans, ReferenceInlineProcessor):
+    pass
+
+
+class BoundedImageReference(BoundedScans, ImageReferenceInlineProcessor):
+    pass
+
+
+class BoundedShortReference(BoundedScans, ShortReferenceInlineProcessor):
+    pass
+
+
+class BoundedShortImageReference(BoundedScans, ShortImageReferenceInlineProcessor):
+    pass
+
+
+# The same names, patterns and priorities as Python-Markdown's own (build_inlinepatterns).
+BOUNDED_PROCESSORS = [
+    (BoundedReference, REFERENCE_RE, "reference", 170),
+    (BoundedLink, LINK_RE, "link", 160),
+    (BoundedImage, IMAGE_LINK_RE, "image_link", 150),
+    (BoundedImageReference, IMAGE_REFERENCE_RE, "image_reference", 140),
+    (BoundedShortReference, REFERENCE_RE, "short_reference", 130),
+    (BoundedShortImageReference, IMAGE_REFERENCE_RE, "short_image_ref", 125),
+]
+
+MAX_NESTING = 10  # list and quote markers opening one line ("> > - 1. …"): one level each
+HTML_OPENER = re.compile(r"<!\[|<[A-Za-z!?/]|>")
+ABBREVIATION = re.compile(r"^ {0,3}\*\[")
+CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}(?=[.)][ \t]))")
+THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def limit_nesting(line):
+    """Escape the list or quote marker that would open the 11th level on this line (a deeper
+    structure recursed until Python gave up, or took seconds)."""
+    if THEMATIC_BREAK.match(line):
+        return line
+    position = 0
+    for level in range(MAX_NESTING + 1):
+        match = CONTAINER_MARKER.match(line, position)
+        if not match:
+            return line
+        # The marker's last character: ">", "-", "*", "+", or the "." or ")" after digits.
+        marker = match.end() if line[match.end() - 1].isdigit() else match.end() - 1
+        if level == MAX_NESTING:
+            return line[:marker] + "\\" + line[marker:]
+        position = marker + 1
+    return line
+
+
+class OpenerGuard(Preprocessor):
+    """Escapes what would make the block or HTML parser rescan or recurse: the 21st and later
+    "<tag" in a row with no ">" between them, marked sections beyond the 20th, abbreviation
+    definitions beyond the 100th, and list or quote nesting beyond 10 levels on one line.
+    Runs after fenced code is set aside, before the HTML block parser."""
+
+    def run(self, lines):
+        abbreviations = 0
+        for number, line in enumerate(lines):
+            if ABBREVIATION.match(line):
+                abbreviations += 1
+                if abbreviations > MAX_ABBREVIATIONS:
+                    line = "\\" + line.lstrip(" ")
+            lines[number] = limit_nesting(line)
+        text = "\n".join(lines)
+        if "<" not in text:
+            return lines
+        parts, last, in_a_row, sections = [], 0, 0, 0
+        for match in HTML_OPENER.finditer(text):
+            opener = match.group(0)
+            if opener == ">":
+                in_a_row = 0
+                continue
+            in_a_row += 1
+            sections += opener == "<!["
+            if in_a_row > MAX_UNCLOSED_TAGS or sections > MAX_MARKED_SECTIONS:
+                parts.append(text[last : match.start()])
+                parts.append("&lt;")
+                last = match.start() + 1
+        if not parts:
+            return lines
+        parts.append(text[last:])
+        return "".join(parts).split("\n")
+
+
+class Guards(Extension):
+    """Keeps rendering time linear in the length of the text (see the constants above)."""
+
+    def __init__(self, budget, **kwargs):
+        super().__init__(**kwargs)
+        self.budget = budget
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        for processor, pattern, name, priority in BOUNDED_PROCESSORS:
+            md.inlinePatterns.register(processor(pattern, md, self.budget), name, priority)
+        if "footnote" in md.inlinePatterns:
+            footnotes = md.inlinePatterns["footnote"].footnotes
+            md.inlinePatterns.register(
+                FootnoteInlineProcessor(FOOTNOTE_REF_RE, footnotes), "footnote", 175
+            )
+        md.preprocessors.register(OpenerGuard(md), "stressed_opener_guard", 22)
+
+
+def length_problem(text, limit=MAX_FRAGMENT_LENGTH):
+    """The message for forms and the loader when Markdown is too long to render, else None."""
+    length = len(text or "")
+    if length > limit:
+        return f"This text is {length:,} characters long; the limit is {limit:,}."
+    return None
+
+
+def too_long_notice(text):
+    return (
+        '<p class="note">'
+        + escape(length_problem(text, MAX_DOCUMENT_LENGTH) or "")
+        + " It was not rendered.</p>"
+    )
+
+
 def render_document(text: str) -> Rendered:
-    """Render a whole document; also return its table of contents (h2/h3 with stable ids)."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    html = sanitize(md.convert(text or ""))
-    return Rendered(html=html, toc=_simplify_toc(md.toc_tokens))
+    """Render a whole document; also return its table of contents (h2/h3 with stable ids).
+
+    Never slow: text over MAX_DOCUMENT_LENGTH is not rendered (a notice says so), and the
+    guards keep the work linear in the length of the text."""
+    text = text or ""
+    if len(text) > MAX_DOCUMENT_LENGTH:
+        return Rendered(html=too_long_notice(text))
+    budget = ScanBudget(SCAN_BUDGET_BASE + SCAN_BUDGET_PER_CHAR * len(text))
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, Guards(budget)], extension_configs=EXTENSION_CONFIGS
+    )
+    return Rendered(html=sanitize(md.convert(text)), toc=_simplify_toc(md.toc_tokens))
 
 
 def render(text: str) -> str:

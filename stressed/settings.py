@@ -69,21 +69,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session and CSRF middleware, so it sees the cookies they set: responses are
+    # private unless a view made them public, and never public with a cookie.
+    "stressed.core.caching.CachePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "stressed.core.conditional.ConditionalGetMiddleware",  # Django's, minus idle parsing
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "stressed.core.csp.CSPMiddleware",  # django-csp's, with the header built once
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires, so it sees authentication failures.
     "axes.middleware.AxesMiddleware",
 ]
-
-# Django's cookie-then-session storage, set up only when a request uses messages.
-MESSAGE_STORAGE = "stressed.core.messages.LazyFallbackStorage"
 
 ROOT_URLCONF = "stressed.urls"
 WSGI_APPLICATION = "stressed.wsgi.application"
@@ -134,11 +134,18 @@ CACHES = {
         "LOCATION": "stressed",
     }
 }
-if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://")):
+    # Shared by every process on every host: pages, the content version and sessions.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
+    # Sessions read from Redis, written through to the database (which keeps them if Redis
+    # is flushed).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long nginx, a CDN or a browser may keep a public page (lessons, glossary, quiz intros)
+# before asking again; Django's own copy follows every content edit at once.
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -160,6 +167,17 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked-out.html"
 AXES_RESET_ON_SUCCESS = True
+# A completed password reset also clears the user's lockouts (progress/reset_views.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+if BEHIND_PROXY:
+    # Behind a load balancer every request arrives from its address, so one attacker would
+    # lock everyone. The client is the X-Forwarded-For entry our PROXY_COUNT proxies appended
+    # (counted from the right; entries further left come from the client and can be forged).
+    # django-ipware counts only the hops listed in the header, after the client: ours append,
+    # so one proxy is 0 such hops, and non-strict accepts a header the client pre-filled.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1")) - 1
+    IPWARE_STRICT = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -3,7 +3,7 @@
 import re
 
 from stressed.quizzes.grading import option_token
-from stressed.quizzes.models import Choice, Question, Quiz
+from stressed.quizzes.models import Attempt, Choice, Question, Quiz
 
 
 def build_quiz(make_lesson):
@@ -98,7 +98,9 @@ def start(client, quiz):
 
 
 def token(attempt_id, choice):
-    return option_token(attempt_id, choice.pk)
+    """The form value of `choice` in this attempt (made from the attempt's secret seed)."""
+    seed = Attempt.objects.values_list("seed", flat=True).get(pk=attempt_id)
+    return option_token(seed, choice.pk)
 
 
 def right_answer(attempt_id, question):

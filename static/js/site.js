@@ -83,4 +83,32 @@
       ref.classList.remove("is-dismissed");
     }
   });
+  // Public pages are the same bytes for every visitor who is not logged in (so any cache may
+  // keep them); a visitor's own parts come from small private fragments. The has_session
+  // cookie (not a secret: it only says "this browser has a session") tells us whether there
+  // is anything personal to fetch: marked complete, where you left off.
+  function hasSession() {
+    return document.cookie.split("; ").indexOf("has_session=1") !== -1;
+  }
+  if (window.htmx && hasSession()) {
+    document.querySelectorAll("[data-personal]").forEach(function (slot) {
+      htmx.ajax("GET", slot.getAttribute("data-personal"), { target: slot, swap: "outerHTML" });
+    });
+  }
+  // A visitor without a session who clicks "Mark this lesson complete" on a public page: fetch
+  // the form (with its CSRF token) in place of the link and send it, as one click would.
+  // Without JavaScript the link opens the private page that holds the form.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-personal-submit]");
+    if (!link || !window.htmx) return;
+    var slot = link.closest("[data-personal]");
+    if (!slot) return;
+    event.preventDefault();
+    var id = slot.id;
+    htmx.ajax("GET", slot.getAttribute("data-personal"), { target: slot, swap: "outerHTML" })
+      .then(function () {
+        var form = document.querySelector("#" + id + " form");
+        if (form) form.requestSubmit();
+      });
+  });
 })();

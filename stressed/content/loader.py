@@ -17,6 +17,7 @@ from django.db import transaction
 from stressed.content.errors import ContentError, Problems
 from stressed.content.glossary import parse_glossary_file
 from stressed.content.lessons import parse_lesson
+from stressed.content.lint import bank_figures, lint_quiz
 from stressed.content.quizzes import parse_quiz_file
 from stressed.glossary.linking import defer_relinking, relink_lessons
 
@@ -27,7 +28,8 @@ class Report:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     kept: list = field(default_factory=list)  # admin edits we refused to overwrite
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # item-writing warnings, "path:line: …"
+    figures: dict = field(default_factory=dict)  # the quiz bank's figures (content/lint.py)
 
     def summary(self):
         return (
@@ -138,14 +140,23 @@ def _decide(obj, source_hash, force, report, label):
 def load_content(root: Path | None = None, check_only=False, force=False) -> Report:
     root = Path(root or default_root())
     terms, lessons, quizzes = parse_all(root)
-    report = Report()
+    report = Report(figures=bank_figures(quizzes))
+    for quiz in quizzes:
+        for question, findings in lint_quiz(quiz.questions):
+            report.warnings += [
+                f"{quiz.path}:{question.line}: warning: {f.message}"
+                for f in findings
+                if not f.is_error
+            ]
     if check_only:
         report.unchanged = [t.slug for t in terms] + [x.slug for x in lessons + quizzes]
         return report
+    # Render quiz Markdown before the transaction, so the write lock is held only to write.
+    prepared = _prepare_changed_quizzes(quizzes, force)
     with transaction.atomic(), defer_relinking():
         changed_terms = _apply_terms(terms, force, report)
         changed_lessons = _apply_lessons(lessons, force, report)
-        _apply_quizzes(quizzes, force, report)
+        _apply_quizzes(quizzes, prepared, force, report)
         if changed_terms:
             from stressed.lessons.models import Lesson
 
@@ -202,10 +213,22 @@ def _apply_lessons(lessons, force, report):
     return written
 
 
-def _apply_quizzes(quizzes, force, report):
+def _prepare_changed_quizzes(quizzes, force):
+    from stressed.quizzes.models import Quiz
+    from stressed.quizzes.writer import prepare_questions
+
+    stored = dict(Quiz.objects.values_list("slug", "source_hash"))
+    return {
+        data.slug: prepare_questions(data.questions)
+        for data in quizzes
+        if force or stored.get(data.slug) != data.source_hash
+    }
+
+
+def _apply_quizzes(quizzes, prepared, force, report):
     from stressed.lessons.models import Lesson
     from stressed.quizzes.models import Quiz
-    from stressed.quizzes.writer import write_questions
+    from stressed.quizzes.writer import prepare_questions, write_questions
 
     existing = {q.slug: q for q in Quiz.objects.all()}
     lessons = {x.slug: x for x in Lesson.objects.all()}
@@ -218,4 +241,7 @@ def _apply_quizzes(quizzes, force, report):
         quiz.lesson = lessons.get(data.lesson)
         quiz.source_hash, quiz.edited_in_admin = data.source_hash, False
         quiz.save()
-        write_questions(quiz, data.questions)
+        questions = prepared.get(data.slug) or prepare_questions(data.questions)
+        outcome = write_questions(quiz, questions)
+        if outcome.versioned or outcome.retired:
+            report.warnings.append(f"quiz {data.slug}: {outcome.summary()}")

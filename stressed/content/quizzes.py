@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stressed.content.fields import Fields
+from stressed.content.lint import lint_question
 from stressed.content.yamlio import line_of, load_yaml
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
@@ -211,6 +212,10 @@ def parse_quiz_file(path: Path, problems, display_path=None):
         )
         for message in check_question(question):
             problems.add(shown, qf.line, message)
+        # Item-writing errors fail the load too (warnings are reported by load_content).
+        for finding in lint_question(question):
+            if finding.is_error:
+                problems.add(shown, qf.line, finding.message)
         quiz.questions.append(question)
     _unique_keys(quiz, problems)
     return quiz

@@ -1,132 +1,179 @@
-"""Whole-page caching for first-time anonymous visitors, with conditional GET.
+"""Caching follows HTTP: public pages are the same bytes for everyone who is not logged in.
 
-Only requests with no login are served from the cache, and for pages that show a visitor's
-own progress, only requests with no session. A cached page is stored with its CSRF token replaced
-by a placeholder, and every visitor gets a fresh token of their own when the copy is served,
-so forms on cached pages work and no two visitors share a token. The key includes the content
-version (bumped by any content save), so an edit is visible on the next request.
+A view decorated with `public_page` renders, for anyone not logged in, a page with nothing
+personal in it: no CSRF token, no cookie, no message, no name, no progress. That page is
+marked `Cache-Control: public`, kept in Django's cache (keyed on the content version, which
+any content save bumps), and answers `If-None-Match` / `If-Modified-Since` with a 304, so
+nginx, a CDN, a browser or the site's own cache may hand it to anyone. Personal parts (mark
+complete, progress, the quiz's Start form) come separately, from small private views that the
+page loads with htmx (see static/js/site.js) or links to without JavaScript.
+
+A visitor who is logged in, or who has a message waiting, gets the page rendered for them
+alone, marked `private`; it never enters a shared cache.
+
+`CachePolicyMiddleware` is the backstop for every other response: anything without a
+Cache-Control header of its own is `private, no-cache`, and a response marked public that
+carries a cookie (a session or CSRF cookie set late, say) is turned private. It also keeps the
+`has_session` flag cookie in step with the session cookie: a non-secret, script-readable
+"this browser has a session", which tells a public page whether to fetch its personal parts.
 """
 
 import hashlib
-import re
-from functools import lru_cache, wraps
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags, quote_etag
 
 from stressed.core.cache import content_version
 
-PAGE_TIMEOUT = 60 * 60
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-PLACEHOLDER = b"__CSRF_TOKEN_PLACEHOLDER__"
+PAGE_TIMEOUT = 60 * 60  # in Django's cache; the content version in the key retires copies
+VARY = ("Cookie", "HX-Request")
+PRIVATE = "private, no-cache"
+FLAG_COOKIE = "has_session"  # "1" while the browser holds a session cookie; not a secret
+
+
+def max_age():
+    return getattr(settings, "PUBLIC_PAGE_MAX_AGE", 300)
 
 
 def has_session_cookie(request):
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+    return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
 
 
 def is_logged_in(request):
-    # A login lives in the session, so without a session cookie there is no user to load
-    # (loading one costs more than the rest of checking the cache).
+    """A login lives in the session: without a session cookie there is no user to load."""
     return has_session_cookie(request) and request.user.is_authenticated
 
 
-def is_cacheable(request, per_session=True):
-    """Pages that show a visitor's own progress (`per_session`) are cached only for visitors
-    without a session; pages that show nothing personal, for anyone not logged in."""
-    return (
-        request.method in ("GET", "HEAD")
-        and not (per_session and has_session_cookie(request))
-        and not is_logged_in(request)
-    )
+def has_pending_messages(request):
+    """A message waits in the cookie or the session (checked without consuming it)."""
+    if not (has_session_cookie(request) or request.COOKIES.get(CookieStorage.cookie_name)):
+        return False
+    return len(get_messages(request)) > 0
+
+
+def is_personal(request):
+    return is_logged_in(request) or has_pending_messages(request)
 
 
 def is_htmx(request):
-    # What django-htmx's `request.htmx` tests, read straight from the environ: building
-    # `request.headers` for it costs a few percent of a cache hit.
     return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
-def _etag(version, key):
-    return '"' + hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32] + '"'
-
-
-# Private: the page carries this visitor's CSRF token. Revalidation is a cheap 304.
-CACHE_CONTROL = {"private": True, "no_cache": True}
-CACHE_CONTROL_HEADER = "private, no-cache"  # what patch_cache_control makes of CACHE_CONTROL
-VARY = ("Cookie", "HX-Request")
-VARY_HEADER = ", ".join(VARY)
-
-
-@lru_cache(maxsize=4)
-def _http_date(changed_at):
-    return http_date(changed_at.timestamp())
-
-
-def _with_headers(response, etag, changed_at, fresh=False):
-    """`fresh`: a response made here, with no headers of its own yet, so they are set outright
-    (the patch_* helpers parse and merge, which costs more than the rest of a cache hit)."""
-    response["ETag"] = etag
-    response["Last-Modified"] = _http_date(changed_at)
-    if fresh:
-        response.headers["Cache-Control"] = CACHE_CONTROL_HEADER
-        response.headers["Vary"] = VARY_HEADER
-    else:
-        patch_cache_control(response, **CACHE_CONTROL)
-        patch_vary_headers(response, VARY)
+def make_private(response):
+    response.headers["Cache-Control"] = PRIVATE
+    patch_vary_headers(response, VARY)
     return response
 
 
-def cache_for_anonymous(view=None, *, per_session=True, variant=None):
-    """Decorator; `@cache_for_anonymous(per_session=False)` for pages with nothing personal.
+def is_shareable(request, response, content):
+    """Nothing personal got into this render: a last check before a page is shared."""
+    session = getattr(request, "session", None)
+    return not (
+        response.cookies
+        or (session is not None and session.modified)
+        or b"csrfmiddlewaretoken" in content
+        or get_messages(request).used
+    )
 
-    `variant(request, *args, **kwargs)` is for pages whose personal part is small: it is
-    called for every visitor with a session who is not logged in, does the view's side
-    effects on the session, and returns a short name for this visitor's version of the page
-    (say "complete"), which joins the cache key. Such a page is then cached for visitors
-    with a session too: one copy per variant, not one per visitor. (Visitors without a
-    session share one more copy, as on any cached page.)"""
-    if view is None:
-        return lambda view: cache_for_anonymous(view, per_session=per_session, variant=variant)
+
+def _public_headers(response, etag, changed_at):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(changed_at.timestamp())
+    age = max_age()
+    patch_cache_control(
+        response, public=True, max_age=age, stale_while_revalidate=max(60, age // 5)
+    )
+    patch_vary_headers(response, VARY)
+    return response
+
+
+def _not_modified(request, etag, changed_at):
+    """A 304 when the request's validators match, judged as RFC 9110 says: If-None-Match
+    wins over If-Modified-Since when both are sent."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or etag in tags
+    since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    return since is not None and since == http_date(changed_at.timestamp())
+
+
+def public_page(view):
+    """Decorator for a page that, for anyone not logged in, holds nothing personal."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        name = ""
-        with_variant = variant is not None and has_session_cookie(request)
-        if with_variant and is_cacheable(request, per_session=False):
-            name = variant(request, *args, **kwargs)
-        elif not is_cacheable(request, per_session):
-            response = view(request, *args, **kwargs)
-            patch_vary_headers(response, VARY)
-            patch_cache_control(response, **CACHE_CONTROL)
-            return response
+        if request.method not in ("GET", "HEAD") or is_personal(request):
+            return make_private(view(request, *args, **kwargs))
         version, changed_at = content_version()
-        key = f"{'htmx' if is_htmx(request) else 'page'}:{name}:{request.get_full_path()}"
-        etag = _etag(version, key)
-        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
-            return _with_headers(HttpResponseNotModified(), etag, changed_at, fresh=True)
+        key = f"{'htmx' if is_htmx(request) else 'page'}:{request.get_full_path()}"
+        etag = quote_etag(hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32])
+        if _not_modified(request, etag, changed_at):
+            return _public_headers(HttpResponseNotModified(), etag, changed_at)
         cache_key = f"stressed:page:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
         cached = cache.get(cache_key)
         if cached is not None:
             content, content_type = cached
-            if PLACEHOLDER in content:
-                content = content.replace(PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content, content_type=content_type)
-            return _with_headers(response, etag, changed_at, fresh=True)
+            return _public_headers(response, etag, changed_at)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            content = response.content
-            token = CSRF_INPUT.search(content)
-            if token:
-                content = content.replace(token.group(1), PLACEHOLDER)
-            cache.set(cache_key, (content, response["Content-Type"]), PAGE_TIMEOUT)
-            _with_headers(response, etag, changed_at)
-        return response
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return make_private(response)
+        if callable(getattr(response, "render", None)):
+            response.render()
+        if not is_shareable(request, response, response.content):
+            return make_private(response)
+        cache.set(cache_key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        return _public_headers(response, etag, changed_at)
 
     return wrapped
+
+
+class CachePolicyMiddleware:
+    """Private unless a view said otherwise; never public with a cookie; the session flag.
+
+    Sits above SessionMiddleware and CsrfViewMiddleware, so it sees the cookies they set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        self.sync_flag(request, response)
+        control = response.get("Cache-Control", "")
+        if not control or (response.cookies and "public" in control):
+            response.headers["Cache-Control"] = PRIVATE
+        return response
+
+    def sync_flag(self, request, response):
+        options = dict(
+            path=settings.SESSION_COOKIE_PATH,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+        session = response.cookies.get(settings.SESSION_COOKIE_NAME)
+        if session is not None and not session.value:  # the session cookie is being deleted
+            if request.COOKIES.get(FLAG_COOKIE):
+                response.delete_cookie(FLAG_COOKIE, **options)
+            return
+        if session is None and not has_session_cookie(request):
+            if request.COOKIES.get(FLAG_COOKIE):  # the session cookie expired before the flag
+                response.delete_cookie(FLAG_COOKIE, **options)
+            return
+        if session is None and request.COOKIES.get(FLAG_COOKIE):
+            return
+        browser_session = request.session.get_expire_at_browser_close()
+        response.set_cookie(
+            FLAG_COOKIE,
+            "1",
+            max_age=None if browser_session else request.session.get_expiry_age(),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=False,  # read by site.js: it only says "fetch the personal parts"
+            **options,
+        )

@@ -1,7 +1,16 @@
 from django.db import models
 
 
-class FileBacked(models.Model):
+class PublicContent:
+    """Marks a model whose rows appear on public pages (lessons, glossary, quizzes).
+
+    Saving or deleting a row of any model that inherits this bumps the content version that
+    keys the page cache (connected for every such model in CoreConfig.ready), so there is no
+    list of models to keep up to date: a new content model declares itself by inheriting it.
+    A plain mixin with no fields, so adding it changes no migration."""
+
+
+class FileBacked(PublicContent, models.Model):
     """Content that can come from `content/` files and also be edited in the admin.
 
     The loader records a hash of the file it loaded. A save through the admin sets

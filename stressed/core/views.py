@@ -1,8 +1,11 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from stressed.core.caching import public_page
 
 
-@require_GET
+@require_safe
+@public_page
 def about(request):
     return render(request, "core/about.html")
 

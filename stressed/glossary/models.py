@@ -9,7 +9,9 @@ from stressed.markdown import render
 
 class Term(FileBacked):
     class Category(models.TextChoices):
-        TRANSMITTER = "transmitter", "Transmitter or hormone"
+        TRANSMITTER = "transmitter", "Transmitter"
+        HORMONE = "hormone", "Hormone"
+        PRECURSOR = "precursor", "Precursor"
         RECEPTOR = "receptor", "Receptor"
         ENZYME = "enzyme", "Enzyme"
         TRANSPORTER = "transporter", "Transporter or carrier"

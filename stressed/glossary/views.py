@@ -1,9 +1,9 @@
 from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from stressed.core.caching import cache_for_anonymous
+from stressed.core.caching import public_page
 from stressed.glossary.models import Term
 from stressed.glossary.normalize import compact
 from stressed.glossary.search import search_terms
@@ -14,8 +14,8 @@ def _category(request):
     return category if category in Term.Category.values else ""
 
 
-@require_GET
-@cache_for_anonymous(per_session=False)
+@require_safe
+@public_page
 def glossary(request):
     category = _category(request)
     terms = Term.objects.only("name", "slug", "short", "category")
@@ -37,8 +37,8 @@ def glossary(request):
     )
 
 
-@require_GET
-@cache_for_anonymous(per_session=False)
+@require_safe
+@public_page
 def glossary_search(request):
     query = request.GET.get("q", "").strip()[:100]
     category = _category(request)
@@ -54,8 +54,8 @@ def glossary_search(request):
     return render(request, "glossary/search.html", context)
 
 
-@require_GET
-@cache_for_anonymous(per_session=False)
+@require_safe
+@public_page
 def term(request, slug):
     term = get_object_or_404(Term, slug=slug)
     related = term.related.only("name", "slug", "short")

@@ -2,14 +2,16 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from stressed.core.models import FileBacked
+from stressed.core.models import FileBacked, PublicContent
 from stressed.markdown import render_document
 
 
 class LessonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Drafts are visible to staff (instructors and admins) only."""
-        if user.is_authenticated and user.is_staff:
+        """Drafts are visible to the roles that read lessons (instructors, glossary editors,
+        admins) and superusers: not to a bare staff flag. Students are never staff, so for
+        them this costs no permission query."""
+        if user.is_authenticated and user.is_staff and user.has_perm("lessons.view_lesson"):
             return self
         return self.filter(published=True)
 
@@ -88,7 +90,7 @@ class Lesson(FileBacked):
         record_occurrences(self, linked.occurrences)
 
 
-class Reference(models.Model):
+class Reference(PublicContent, models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="references")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=20, blank=True, help_text="Short id, e.g. R13.")

@@ -7,9 +7,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stressed.progress.store import merge_session_into_account
 
@@ -28,25 +29,23 @@ class LoginView(auth_views.LoginView):
     """Django's log-in, plus: anonymous progress moves into the account."""
 
     def form_valid(self, form):
-        anonymous_request_data = self.request.session.get("progress")
+        # login() keeps an anonymous session's data (it only cycles the key), so the
+        # progress is still there to merge.
         response = super().form_valid(form)
-        if anonymous_request_data:
-            self.request.session["progress"] = anonymous_request_data
-            merge_session_into_account(self.request, form.get_user())
+        merge_session_into_account(self.request, form.get_user())
         return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("progress")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        progress = request.session.get("progress")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if progress:
-            request.session["progress"] = progress
+        # All or nothing: if anything below fails, no account is left half-made.
+        with transaction.atomic():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             merge_session_into_account(request, user)
         messages.success(request, "Welcome! Your account is ready and your progress is saved.")
         return redirect("progress")
@@ -54,7 +53,7 @@ def signup(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request):
     return render(request, "registration/account.html")
 
@@ -97,7 +96,7 @@ def user_data(user):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_data(request):
     body = json.dumps(user_data(request.user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")
@@ -120,7 +119,7 @@ class DeleteAccountForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,5 +127,14 @@ def delete_account(request):
         logout(request)
         user.delete()
         messages.success(request, "Your account and all its data have been deleted.")
-        return redirect("home")
+        # To a private page: the home page is public, shared by every visitor, and must
+        # never carry one visitor's message.
+        return redirect("account-deleted")
     return render(request, "registration/delete.html", {"form": form})
+
+
+@require_safe
+def account_deleted(request):
+    """Where a deleted account lands; shows the message. Private, like every page that is not
+    decorated public (core.caching.CachePolicyMiddleware)."""
+    return render(request, "registration/deleted.html")

@@ -65,14 +65,20 @@ def curriculum_progress(progress, lessons):
     by_quiz = {}
     for attempt in progress.attempts().filter(quiz__in=quizzes.values()).order_by("started_at"):
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    answered = set(
-        progress.attempts().filter(responses__isnull=False).values_list("quiz_id", flat=True)
+    # Attempts with at least one answer; an empty finished attempt counts for nothing.
+    answered_attempts = dict(
+        progress.attempts().filter(responses__isnull=False).values_list("pk", "quiz_id")
     )
+    answered = set(answered_attempts.values())
     rows = []
     for lesson in lessons:
         quiz = quizzes.get(lesson.pk)
         attempts = by_quiz.get(quiz.pk, []) if quiz else []
-        scores = [a.score for a in attempts if a.finished_at and a.score is not None]
+        scores = [
+            a.score
+            for a in attempts
+            if a.finished_at and a.score is not None and a.pk in answered_attempts
+        ]
         rows.append(
             LessonProgress(
                 lesson=lesson,

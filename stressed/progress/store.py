@@ -1,8 +1,11 @@
 """Where a student's progress lives: the database for accounts, the session for everyone else.
 
 Views talk to `Progress(request)` and never care which. On log-in or sign-up the session's
-progress is merged into the account (see signals.py), so nothing done before signing in is lost.
+progress is merged into the account (`merge_session_into_account`, called by the log-in and
+sign-up views), so nothing done before signing in is lost.
 """
+
+import secrets
 
 from django.db import IntegrityError, transaction
 
@@ -80,6 +83,17 @@ class Progress:
         return _session_progress(self.request)["last_lesson"]
 
     # Quiz attempts: accounts own theirs by user; anonymous visitors by the ids in the session.
+    def owner_id(self):
+        """An opaque id for this anonymous visitor's attempts, kept in their session: the
+        session key itself is a credential and is never stored outside the session table."""
+        if self.user:
+            return ""
+        data = _session_progress(self.request)
+        if not data.get("owner"):
+            data["owner"] = secrets.token_hex(16)
+            self._save_session(data)
+        return data["owner"]
+
     def remember_attempt(self, attempt):
         if self.user:
             return
@@ -115,32 +129,63 @@ class Progress:
 
 
 def merge_session_into_account(request, user):
-    """Move anonymous progress from the session into the account; never lose or duplicate."""
+    """Move anonymous progress from the session into the account; never lose or duplicate.
+
+    Never fails a log-in or sign-up: anything the session names that no longer exists (a
+    deleted lesson, term or attempt) or cannot be read is skipped."""
+    from stressed.glossary.models import Term
+    from stressed.lessons.models import Lesson
     from stressed.progress.flashcards import card_from_dict
     from stressed.progress.models import CardState, LessonCompletion, LessonVisit
     from stressed.quizzes.models import Attempt
 
     data = request.session.get(SESSION_KEY)
-    if not data:
+    if not isinstance(data, dict):
+        request.session.pop(SESSION_KEY, None)
         return
+    completed = _ints(data.get("completed"))
+    last_lesson = _ints([data.get("last_lesson")])
+    cards = data.get("cards") if isinstance(data.get("cards"), dict) else {}
     with transaction.atomic():
+        lessons = set(
+            Lesson.objects.filter(pk__in=completed + last_lesson).values_list("pk", flat=True)
+        )
         have = set(user.lesson_completions.values_list("lesson_id", flat=True))
         LessonCompletion.objects.bulk_create(
             [
                 LessonCompletion(user=user, lesson_id=pk)
-                for pk in data.get("completed", [])
-                if pk not in have
+                for pk in completed
+                if pk in lessons and pk not in have
             ],
             ignore_conflicts=True,
         )
-        Attempt.objects.filter(pk__in=data.get("attempts", []), user__isnull=True).update(user=user)
-        for term_id, card in data.get("cards", {}).items():
-            restored = card_from_dict(card)
-            CardState.objects.get_or_create(
-                user=user, term_id=int(term_id), defaults={"card": card, "due": restored.due}
-            )
-        if data.get("last_lesson"):
-            LessonVisit.objects.update_or_create(
-                user=user, defaults={"lesson_id": data["last_lesson"]}
-            )
+        anonymous = Attempt.objects.filter(user__isnull=True)
+        owner = data.get("owner")
+        mine = anonymous.filter(pk__in=_ints(data.get("attempts")))
+        if owner:
+            mine = mine | anonymous.filter(owner=owner)
+        mine.update(user=user, owner="")
+        terms = set(Term.objects.filter(pk__in=_ints(cards)).values_list("pk", flat=True))
+        for term_id, card in cards.items():
+            try:
+                restored = card_from_dict(card)
+            except (KeyError, TypeError, ValueError):
+                continue  # a card saved by an older version we cannot read: start it afresh
+            if int(term_id) in terms:
+                CardState.objects.get_or_create(
+                    user=user, term_id=int(term_id), defaults={"card": card, "due": restored.due}
+                )
+        if last_lesson and last_lesson[0] in lessons:
+            LessonVisit.objects.update_or_create(user=user, defaults={"lesson_id": last_lesson[0]})
     request.session.pop(SESSION_KEY, None)
+
+
+def _ints(values):
+    """The whole numbers among `values` (ids kept in a session), anything else dropped."""
+    result = []
+    for value in values if isinstance(values, list | dict) else []:
+        try:
+            result.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return result

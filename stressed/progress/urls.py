@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from stressed.progress import account_views, views
+from stressed.progress import account_views, reset_views, views
 
 urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("lessons/<slug:slug>/complete/", views.lesson_complete, name="lesson-complete"),
+    path("lessons/<slug:slug>/your-progress/", views.lesson_progress, name="lesson-progress"),
     path("review/", views.review, name="review"),
     path("review/missed/", views.practise_missed, name="review-missed"),
     path("review/cards/", views.flashcards, name="flashcards"),
@@ -21,7 +22,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/", reset_views.PasswordResetView.as_view(), name="password_reset"
+    ),
     path(
         "accounts/password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -29,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        reset_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -40,4 +43,5 @@ urlpatterns = [
     path("accounts/", account_views.account, name="account"),
     path("accounts/export/", account_views.export_data, name="account-export"),
     path("accounts/delete/", account_views.delete_account, name="account-delete"),
+    path("accounts/deleted/", account_views.account_deleted, name="account-deleted"),
 ]

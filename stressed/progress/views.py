@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from stressed.core.views import error_page
 from stressed.glossary.models import Term
@@ -22,10 +23,31 @@ def lesson_complete(request, slug):
     if request.htmx:
         context = {"lesson": lesson, "is_complete": complete, "announce": True}
         return render(request, "progress/lesson_complete.html#complete-form", context)
-    return redirect(lesson.get_absolute_url() + "#check-title")
+    # Without JavaScript: to the private page that shows the new state (the lesson page
+    # itself is public, the same for everyone not logged in).
+    return redirect("lesson-progress", lesson.slug)
 
 
-@require_GET
+@require_safe
+@vary_on_headers("HX-Request")
+def lesson_progress(request, slug):
+    """The personal part of a lesson page: "mark complete" with its CSRF token, and whether
+    this visitor did. The public lesson page fetches it with htmx for visitors with a session
+    (static/js/site.js) and links to it otherwise; it also records the visit for "continue
+    where you left off". Private: never public, never in the page cache."""
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).only("title", "slug", "order", "published"),
+        slug=slug,
+    )
+    progress = Progress(request)
+    progress.visit(lesson.pk)
+    context = {"lesson": lesson, "is_complete": lesson.pk in progress.completed_lesson_ids()}
+    if request.htmx:
+        return render(request, "progress/lesson_complete.html#complete-form", context)
+    return render(request, "progress/lesson_progress.html", context)
+
+
+@require_safe
 def progress(request):
     store = Progress(request)
     lessons = list(Lesson.objects.filter(published=True).only("title", "slug", "order"))
@@ -51,7 +73,7 @@ def missed_question_ids(store):
     """Questions whose latest answer, across all the student's attempts, was not fully right."""
     latest = {}
     responses = Response.objects.filter(
-        attempt__in=store.attempts(), question__quiz__published=True
+        attempt__in=store.attempts(), question__quiz__published=True, question__retired=False
     )
     for question_id, fraction in responses.order_by("answered_at", "pk").values_list(
         "question_id", "fraction"
@@ -60,7 +82,7 @@ def missed_question_ids(store):
     return [pk for pk, fraction in latest.items() if fraction < 1 - 1e-9]
 
 
-@require_GET
+@require_safe
 def review(request):
     store = Progress(request)
     deck = Deck(store)
@@ -95,7 +117,7 @@ def _render_flashcard(request, revealed):
     return render(request, "progress/flashcards.html", context)
 
 
-@require_GET
+@require_safe
 def flashcards(request):
     return _render_flashcard(request, revealed="show" in request.GET)
 

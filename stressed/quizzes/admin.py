@@ -1,17 +1,38 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.urls import reverse
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
 
+from stressed.content.lint import anchor_problem, lint_question, lint_quiz, question_data
 from stressed.content.quizzes import ChoiceData, QuestionData, check_question
 from stressed.quizzes.models import Attempt, Choice, Question, Quiz
 
 
+class QuestionForm(forms.ModelForm):
+    """Refuses a review anchor that is not a heading id of the quiz's lesson."""
+
+    def clean(self):
+        cleaned = super().clean()
+        quiz = cleaned.get("quiz") or (self.instance.quiz if self.instance.quiz_id else None)
+        anchor = cleaned.get("review_anchor")
+        if quiz is not None and quiz.lesson is not None and anchor:
+            sections = set(quiz.lesson.section_ids())
+            if message := anchor_problem(anchor, sections, quiz.lesson.slug):
+                known = ", ".join(sorted(sections)) or "none"
+                self.add_error(
+                    "review_anchor",
+                    f"{message[0].upper()}{message[1:]}. Its heading ids are: {known}.",
+                )
+        return cleaned
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
+    form = QuestionForm
     extra = 0
-    fields = ("order", "type", "title", "prompt", "review_anchor", "edit_link")
+    fields = ("order", "key", "type", "title", "prompt", "review_anchor", "edit_link")
     readonly_fields = ("edit_link",)
     show_change_link = True
     formfield_overrides = {
@@ -20,6 +41,10 @@ class QuestionInline(admin.TabularInline):
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
         },
     }
+
+    def get_queryset(self, request):
+        # Retired versions are kept for their answers; the quiz page lists the live ones.
+        return super().get_queryset(request).live()
 
     @admin.display(description="Options")
     def edit_link(self, question):
@@ -43,7 +68,7 @@ class QuizAdmin(MarkdownxModelAdmin):
 
     @admin.display(description="Questions")
     def question_count(self, quiz):
-        return quiz.questions.count()
+        return quiz.questions.live().count()
 
     @admin.display(description="Links")
     def links(self, quiz):
@@ -74,26 +99,53 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE"):
                 continue
+
+            def value(name, data=data, form=form):
+                # Answer fields are read-only once students answered: keep the stored value.
+                return data[name] if name in data else getattr(form.instance, name)
+
             choices.append(
                 ChoiceData(
-                    text=data.get("text") or "",
-                    fraction=data.get("fraction") or 0.0,
-                    match_text=data.get("match_text") or "",
-                    value=data.get("value"),
-                    tolerance=data.get("tolerance"),
-                    min_value=data.get("min_value"),
-                    max_value=data.get("max_value"),
+                    text=value("text") or "",
+                    fraction=value("fraction") or 0.0,
+                    misconception=value("misconception") or "",
+                    match_text=value("match_text") or "",
+                    value=value("value"),
+                    tolerance=value("tolerance"),
+                    min_value=value("min_value"),
+                    max_value=value("max_value"),
                 )
             )
-        problems = check_question(QuestionData(type=question_type, prompt="-", choices=choices))
+        question = QuestionData(
+            type=question_type, prompt=self.instance.prompt or "-", choices=choices
+        )
+        problems = check_question(question)
+        # Item-writing errors block saving too; warnings are shown above the saved form. (The
+        # review anchor is checked on the question's own form, next to its field.)
+        problems += [f.message for f in lint_question(question) if f.is_error]
         if problems:
             raise forms.ValidationError([p[0].upper() + p[1:] + "." for p in problems])
+
+
+ANSWER_LOCKED = ("text", "fraction", "match_text", "value", "tolerance", "min_value", "max_value")
 
 
 class ChoiceInline(admin.StackedInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once students answered, the answers are read-only: changing them would re-mark
+        stored answers. Feedback and misconception tags stay editable."""
+        return ANSWER_LOCKED if has_answers(obj) else ()
+
+    def has_add_permission(self, request, obj=None):
+        return not has_answers(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not has_answers(obj) and super().has_delete_permission(request, obj)
+
     fieldsets = (
         (None, {"fields": (("order", "fraction"), "text", "feedback", "misconception")}),
         (
@@ -103,17 +155,60 @@ class ChoiceInline(admin.StackedInline):
     )
 
 
+def has_answers(question):
+    return question is not None and question.pk and question.responses.exists()
+
+
 @admin.register(Question)
 class QuestionAdmin(MarkdownxModelAdmin):
-    list_display = ("__str__", "quiz", "type", "order")
-    list_filter = ("type", "quiz")
-    search_fields = ("prompt", "title")
+    list_display = ("__str__", "quiz", "key", "version", "type", "order", "retired")
+    list_filter = ("retired", "type", "quiz")
+    search_fields = ("prompt", "title", "key")
     inlines = [ChoiceInline]
-    fields = ("quiz", "order", "type", "title", "prompt", "explanation", "review_anchor")
+    form = QuestionForm
+    fields = (
+        "quiz",
+        "key",
+        "version",
+        "retired",
+        "order",
+        "type",
+        "title",
+        "prompt",
+        "explanation",
+        "review_anchor",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # What grading reads stays as the students saw it; a new version comes from the
+        # question's file or GIFT (see docs/content-format.md).
+        if has_answers(obj):
+            return ("quiz", "key", "version", "retired", "type")
+        return ("version", "retired")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         Quiz.objects.filter(pk=form.instance.quiz_id).update(edited_in_admin=True)
+        self.warn_item_writing(request, form.instance)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            question = self.get_object(request, unquote(object_id))
+            if question is not None:
+                self.warn_item_writing(request, question)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def warn_item_writing(self, request, question):
+        """Item-writing warnings for `question` as messages, shown above the form; quiz-wide
+        rules (cue words in false true/false items) look at the quiz's live questions."""
+        others = question.quiz.questions.live().exclude(pk=question.pk)
+        siblings = [*others.prefetch_related("choices"), question]
+        _, findings = lint_quiz([question_data(q) for q in siblings])[-1]
+        for finding in findings:
+            if not finding.is_error:
+                self.message_user(
+                    request, f"Item-writing warning: {finding.message}.", messages.WARNING
+                )
 
 
 @admin.register(Attempt)
@@ -123,7 +218,6 @@ class AttemptAdmin(admin.ModelAdmin):
     readonly_fields = (
         "quiz",
         "user",
-        "session_key",
         "question_ids",
         "started_at",
         "finished_at",

@@ -34,10 +34,8 @@ class Card:
         return f"q-{self.question.pk}"
 
 
-def build_card(
-    question, number, seed, response=None, result=None, error="", submitted=None, reveal=False
-):
-    """`reveal` shows the right answer even if unanswered (a finished attempt's summary)."""
+def build_card(question, number, seed, response=None, result=None, error="", submitted=None):
+    """`seed` is the attempt's secret seed. The right answer shows only once answered."""
     choices = list(question.choices.all())
     if response is not None and result is None:
         result = regrade(question, choices, response.answer, seed)
@@ -68,17 +66,16 @@ def build_card(
                 match_options.append(Option(choice, option_token(seed, choice.pk)))
     card = Card(question, number, options, match_options, result, error)
     card.text_value = (getlist("text") or getlist("number") or [""])[0]
-    if result is not None or reveal:
-        card.correct_text = correct_answer_text(question, choices)
     if result is not None:
+        card.correct_text = correct_answer_text(question, choices)
         given = result.answer.get("text", result.answer.get("number", ""))
         card.text_value = f"{given:g}" if isinstance(given, float) else str(given)
     return card
 
 
-def build_cards(seed, questions, responses, reveal=False):
+def build_cards(seed, questions, responses):
     by_question = {r.question_id: r for r in responses}
     return [
-        build_card(q, number, seed, by_question.get(q.pk), reveal=reveal)
+        build_card(q, number, seed, by_question.get(q.pk))
         for number, q in enumerate(questions, start=1)
     ]

@@ -39,13 +39,16 @@ round trip keeps them: `// review: <heading id>` (the lesson section a question 
 `Q<order>` on export, since Moodle would otherwise invent a name from the text.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from stressed.content.errors import ContentError, Problems
+from stressed.content.lint import lint_quiz
 from stressed.content.quizzes import ChoiceData, QuestionData, check_question
 
 FORMATS = ("moodle", "html", "plain", "markdown")
@@ -70,6 +73,7 @@ class GiftResult:
     questions: list = field(default_factory=list)
     category: str = ""
     warnings: list = field(default_factory=list)
+    written: object = None  # the writer's report, once stored
 
 
 def _protect(line):
@@ -369,7 +373,11 @@ class _QuestionReader:
 
     def read_comments(self, question):
         for line, comment in self.block.comments:
-            if match := re.fullmatch(r"review:\s*(\S*)", comment):
+            if match := re.fullmatch(r"key:\s*(\S*)", comment):
+                question.key = match.group(1)
+                if not SLUG.match(question.key) or len(question.key) > 100:
+                    self.fail(line, "the key must be a short lowercase slug", is_line=True)
+            elif match := re.fullmatch(r"review:\s*(\S*)", comment):
                 question.review = match.group(1)
                 if len(question.review) > 100:
                     self.fail(line, "the review id is longer than 100 characters", is_line=True)
@@ -412,7 +420,35 @@ def parse_gift(text, source="upload.gift"):
             result.questions.append(question)
     if problems:
         raise ContentError(problems)
+    # Item-writing findings go into the report: a file from Moodle is imported as a draft
+    # even when an item breaks a rule, and the admin refuses to save it until it is fixed.
+    for question, findings in lint_quiz(result.questions):
+        where = f'question "{question.title}": ' if question.title else "question: "
+        result.warnings += [
+            f"{source}:{question.line}: {where}item-writing "
+            f"{'error (fix it before publishing)' if f.is_error else 'warning'}: {f.message}"
+            for f in findings
+        ]
+    _give_keys(result.questions)
     return result
+
+
+def _give_keys(questions):
+    """A stable key for every question, so re-importing a file matches questions by key and
+    never by position: `// key: x` if given (our export writes it), else the ::title::, else
+    the prompt's fingerprint. Repeats are numbered in file order."""
+    seen = set()
+    for question in questions:
+        base = question.key or slugify(question.title)[:90]
+        if not base:
+            digest = hashlib.sha256(" ".join(question.prompt.split()).encode()).hexdigest()
+            base = f"q-{digest[:12]}"
+        key, n = base, 1
+        while key in seen:
+            n += 1
+            key = f"{base}-{n}"
+        question.key = key
+        seen.add(key)
 
 
 # Export ------------------------------------------------------------------------------------
@@ -474,7 +510,8 @@ def _answer_lines(question, choices):
 
 def _export_question(question):
     choices = list(question.choices.all())
-    lines = [f"// review: {question.review_anchor}"] if question.review_anchor else []
+    lines = [f"// key: {question.key}"]
+    lines += [f"// review: {question.review_anchor}"] if question.review_anchor else []
     lines += [
         f"// misconception {n}: {c.misconception}"
         for n, c in enumerate(choices, start=1)
@@ -507,7 +544,7 @@ def export_gift(quiz):
         f"// {title}\n// Exported from stressed (GIFT format; text is Markdown).",
         f"$CATEGORY: stressed/{quiz.slug}",
     ]
-    parts += [_export_question(q) for q in quiz.questions.prefetch_related("choices")]
+    parts += [_export_question(q) for q in quiz.questions.live().prefetch_related("choices")]
     return "\n\n".join(parts) + "\n"
 
 
@@ -519,7 +556,7 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
     and `slug`), or replacing the questions of `quiz`. All or nothing: raises ContentError
     with every problem and stores nothing. Returns (quiz, GiftResult)."""
     from stressed.quizzes.models import Quiz
-    from stressed.quizzes.writer import write_questions
+    from stressed.quizzes.writer import prepare_questions, write_questions
 
     result = parse_gift(text, source)
     problems = Problems()
@@ -543,6 +580,7 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
                     f"{source}:{q.line}: review id {q.review!r} is not a "
                     f"heading id in lesson {lesson.slug!r}"
                 )
+    prepared = prepare_questions(result.questions)  # Markdown rendered outside the transaction
     try:
         with transaction.atomic():
             if quiz is None:
@@ -553,7 +591,7 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
             # Marked as an admin edit, so the content loader never overwrites the import.
             quiz.edited_in_admin = True
             quiz.save()
-            write_questions(quiz, result.questions)
+            result.written = write_questions(quiz, prepared)
     except IntegrityError:  # the slug was taken meanwhile
         problems.add(source, 1, f"a quiz with the slug {slug!r} already exists")
         raise ContentError(problems) from None

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from stressed.content.errors import ContentError
 from stressed.quizzes.gift import export_gift, import_gift_into_quiz
@@ -72,7 +72,7 @@ def _require(request, permission):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def gift_import(request):
     _require(request, "quizzes.add_quiz")
     form = GiftImportForm(request.POST or None, request.FILES or None)
@@ -108,7 +108,7 @@ def gift_import(request):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def gift_export(request, slug):
     _require(request, "quizzes.view_quiz")
     quiz = get_object_or_404(Quiz, slug=slug)

@@ -6,18 +6,16 @@ option chosen, not a number) raises `IncompleteAnswer` and the card is shown aga
 message (422).
 """
 
-import hashlib
-import hmac
 import random
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.utils.crypto import salted_hmac
 
-from stressed.glossary.normalize import compact
+from stressed.quizzes import answers
 
 MAX_TEXT = 200
+TOKEN_SALT = "stressed.quizzes.option-token"
 
 
 class MalformedAnswer(Exception):
@@ -34,6 +32,7 @@ class Result:
     fraction: float
     chosen: list = field(default_factory=list)  # the choices whose feedback applies
     pair_results: list = field(default_factory=list)  # matching: (left, given, right, correct)
+    note: str = ""  # e.g. "Accepted; the usual spelling is …" for a typed answer
 
     @property
     def verdict(self):
@@ -44,9 +43,9 @@ class Result:
 
 def option_token(seed, choice_id):
     """The value an option carries in the form: opaque, so ids (often in authoring order,
-    right answer first) say nothing about which option is right. Stable for one attempt."""
-    message = f"{seed}:{choice_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+    right answer first) say nothing about which option is right. Stable for one attempt;
+    `seed` is the attempt's secret seed, so tokens cannot be computed from public ids."""
+    return salted_hmac(TOKEN_SALT, f"{seed}:{choice_id}", algorithm="sha256").hexdigest()[:16]
 
 
 def _ids(values, by_token):
@@ -63,11 +62,12 @@ def normalize_text(text):
     return " ".join(text.split())
 
 
-def parse_number(raw):
-    cleaned = raw.strip().replace(",", ".").replace("\u2212", "-")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cleaned):
-        raise IncompleteAnswer("Enter a number, such as 37 or 0.5.")
-    return float(cleaned)
+def parse_number(raw, prompt=""):
+    """A typed number, with the unit the prompt asks for or a percent sign allowed."""
+    try:
+        return answers.parse_number(raw, prompt)
+    except answers.NumberError as error:
+        raise IncompleteAnswer(str(error)) from None
 
 
 def grade(question, choices, data, seed):
@@ -102,24 +102,18 @@ def grade(question, choices, data, seed):
             raise IncompleteAnswer("Type your answer.")
         if len(text) > MAX_TEXT:
             raise IncompleteAnswer(f"Keep the answer under {MAX_TEXT} characters.")
-        given, given_compact = normalize_text(text), compact(text)
-        matches = [
-            c
-            for c in choices
-            if normalize_text(c.text) == given
-            or (given_compact and compact(c.text) == given_compact)
-        ]
-        best = max(matches, key=lambda c: c.fraction, default=None)
-        return Result(
-            {"text": text}, max(0.0, best.fraction) if best else 0.0, [best] if best else []
-        )
+        # The glossary's synonyms are read only when no listed answer is typed as listed.
+        found = answers.match_answer(text, choices, answers.glossary_synonyms)
+        if found is None:
+            return Result({"text": text}, 0.0)
+        return Result({"text": text}, found.fraction, [found.answer], note=found.note)
     if kind == "numeric":
         values = getlist("number")
         if len(values) > 1:
             raise MalformedAnswer("one answer only")
         if not values or not values[0].strip():
             raise IncompleteAnswer("Enter a number.")
-        number = parse_number(values[0][:50])
+        number = parse_number(values[0][:50], question.prompt)
         matches = [c for c in choices if c.accepts_number(number)]
         best = max(matches, key=lambda c: c.fraction, default=None)
         return Result(
@@ -169,8 +163,9 @@ def correct_answer_text(question, choices):
     if kind == "multiple":
         return "; ".join(c.text for c in choices if c.fraction > 0)
     if kind == "short":
+        # The first accepted answer only: the variants a matcher accepts are not news.
         best = sorted((c for c in choices if c.fraction > 0), key=lambda c: -c.fraction)
-        return " or ".join(c.text for c in best if c.fraction >= 1 - 1e-9) or best[0].text
+        return best[0].text if best else ""
     if kind == "numeric":
         parts = []
         for c in choices:
@@ -189,8 +184,9 @@ def correct_answer_text(question, choices):
 
 
 def shuffled(items, seed):
-    """A stable shuffle: the same attempt always shows the same order, and the order says
-    nothing about which option is right."""
+    """A stable shuffle: the same attempt always shows the same order. `seed` includes the
+    attempt's secret seed, so the order cannot be inverted to find the authored (right-first)
+    order."""
     items = list(items)
     random.Random(seed).shuffle(items)
     return items

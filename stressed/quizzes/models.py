@@ -1,15 +1,24 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from stressed.core.models import FileBacked
+from stressed.core.models import FileBacked, PublicContent
 from stressed.markdown import render, render_inline
+
+
+def sees_draft_quizzes(user):
+    """Instructors and admins (who may change quizzes), not every staff member: a glossary
+    editor is staff but sees only published quizzes. Students are never staff, so for them
+    this costs no permission query."""
+    return user.is_authenticated and user.is_staff and user.has_perm("quizzes.change_quiz")
 
 
 class QuizQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and user.is_staff:
+        if sees_draft_quizzes(user):
             return self
         return self.filter(published=True)
 
@@ -47,7 +56,13 @@ class Quiz(FileBacked):
         super().save(*args, **kwargs)
 
 
-class Question(models.Model):
+class QuestionQuerySet(models.QuerySet):
+    def live(self):
+        """Questions a new attempt may use: not retired by a content edit."""
+        return self.filter(retired=False)
+
+
+class Question(PublicContent, models.Model):
     class Type(models.TextChoices):
         SINGLE = "single", "Single choice"
         MULTIPLE = "multiple", "Multiple select"
@@ -57,6 +72,22 @@ class Question(models.Model):
         MATCHING = "matching", "Matching"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="Stable identity within the quiz: reloading a file or GIFT matches questions "
+        "by key, never by position. Leave empty to have one made.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Bumped when the answers change after students answered; old answers keep "
+        "the version they saw.",
+    )
+    retired = models.BooleanField(
+        default=False,
+        help_text="Retired questions are kept for the answers given to them but never appear "
+        "in new attempts.",
+    )
     order = models.PositiveIntegerField(default=0)
     type = models.CharField(max_length=20, choices=Type.choices)
     title = models.CharField(
@@ -74,13 +105,27 @@ class Question(models.Model):
         help_text="Heading id in the quiz's lesson that this question tests (for 'review this').",
     )
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "key"],
+                condition=models.Q(retired=False),
+                name="one_live_question_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "key", "version"], name="one_question_per_key_version"
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.prompt[:60]
 
     def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = f"q-{secrets.token_hex(5)}"
         self.prompt_html = render(self.prompt)
         self.explanation_html = render(self.explanation)
         super().save(*args, **kwargs)
@@ -94,7 +139,7 @@ class Question(models.Model):
         return lesson.get_absolute_url() + anchor
 
 
-class Choice(models.Model):
+class Choice(PublicContent, models.Model):
     """One option, accepted answer, numeric answer or matching pair, as the type needs."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -146,6 +191,10 @@ class Choice(models.Model):
         return False
 
 
+def new_seed():
+    return secrets.token_hex(16)
+
+
 class Attempt(models.Model):
     """One run through a set of questions by a user or an anonymous session."""
 
@@ -164,7 +213,19 @@ class Attempt(models.Model):
         on_delete=models.CASCADE,
         related_name="attempts",
     )
-    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    owner = models.CharField(
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text="Anonymous attempts: an opaque id kept in the visitor's session (never the "
+        "session key), so their attempts can be told apart and merged on sign-up.",
+    )
+    seed = models.CharField(
+        max_length=32,
+        default=new_seed,
+        editable=False,
+        help_text="Secret: orders this attempt's options and keys its option tokens.",
+    )
     question_ids = models.JSONField(default=list, help_text="The questions, in order.")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -26,7 +26,9 @@ Discrimination index D_i = 100 x C(x_i, X_i) / sqrt(V(x_i) x V(X_i))
 
 Flags, as Moodle's docs advise: D_i < 0 "negative" (students who did well on the rest of the
 quiz did worse here: check the key) and D_i < 20 "low" (the question hardly tells stronger
-students from weaker ones).
+students from weaker ones). With fewer than MIN_ATTEMPTS first attempts at a question, a
+correlation swings too much to mean anything (with 5 attempts one student can turn it from
++0.4 to -0.8), so the page says "too few attempts to judge this item" instead of a flag.
 
 Distractor analysis uses the same first attempts: how often each option was chosen
 (Response.answer["choices"]), the commonest typed answers for short-answer and numeric
@@ -42,6 +44,7 @@ from stressed.quizzes.grading import normalize_text
 from stressed.quizzes.models import Attempt, Response
 
 LOW_DISCRIMINATION = 20
+MIN_ATTEMPTS = 20  # first attempts a question needs before the page flags it
 BINS = 10
 TOP_ANSWERS = 10
 
@@ -53,7 +56,7 @@ def first_attempts(attempts):
         if attempt.user_id:
             key = ("user", attempt.user_id)
         else:
-            key = ("session", attempt.session_key or attempt.pk)
+            key = ("owner", attempt.owner or attempt.pk)
         if key not in seen:
             seen.add(key)
             first.append(attempt)
@@ -124,6 +127,11 @@ class QuestionStats:
     def flag(self):
         return flag(self.discrimination)
 
+    @property
+    def too_few(self):
+        """Too few first attempts to judge the item: the page shows no flag."""
+        return self.attempts < MIN_ATTEMPTS
+
 
 @dataclass
 class QuizStats:
@@ -133,6 +141,7 @@ class QuizStats:
     median: float | None
     bins: list
     questions: list
+    min_attempts: int = MIN_ATTEMPTS  # below this a question is not flagged
 
 
 def _percent(count, total):
@@ -200,7 +209,7 @@ def quiz_statistics(quiz):
             totals[response.attempt_id] += response.fraction
     percents = [100 * (a.score or 0) for a in attempts]
     questions = []
-    for question in quiz.questions.prefetch_related("choices"):
+    for question in quiz.questions.live().prefetch_related("choices"):
         taken = [a for a in attempts if question.pk in a.question_ids]
         given = [responses[(a.pk, question.pk)] for a in taken if (a.pk, question.pk) in responses]
         marks = [getattr(responses.get((a.pk, question.pk)), "fraction", 0.0) for a in taken]

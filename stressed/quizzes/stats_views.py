@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stressed.quizzes.models import Quiz, Response
 from stressed.quizzes.statistics import quiz_statistics
@@ -72,7 +72,7 @@ def score_chart(bins):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def quiz_statistics_page(request, slug):
     quiz = _require_statistics(request, slug)
     stats = quiz_statistics(quiz)
@@ -129,7 +129,7 @@ def _response_rows(quiz):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def quiz_responses_csv(request, slug):
     quiz = _require_statistics(request, slug)
     writer = csv.writer(_Echo())

@@ -15,6 +15,7 @@ urlpatterns = [
         name="quiz-responses-csv",
     ),
     path("quizzes/<slug:slug>/", views.quiz, name="quiz"),
+    path("quizzes/<slug:slug>/take/", views.quiz_take, name="quiz-take"),
     path("quizzes/<slug:slug>/start/", views.quiz_start, name="quiz-start"),
     path("quizzes/<slug:slug>/preview/", views.preview, name="quiz-preview"),
     path(

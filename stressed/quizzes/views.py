@@ -1,19 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from stressed.core.caching import cache_for_anonymous
+from stressed.core.caching import is_logged_in, public_page
 from stressed.core.views import error_page
 from stressed.progress.store import Progress
 from stressed.quizzes import bank
 from stressed.quizzes.cards import build_card, build_cards
 from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
-from stressed.quizzes.models import Attempt, Quiz, Response
+from stressed.quizzes.models import Attempt, Question, Quiz, Response, sees_draft_quizzes
 
 
 def _quiz_or_404(request, slug):
@@ -23,7 +25,7 @@ def _quiz_or_404(request, slug):
 
 
 def _visible(request, quiz):
-    return quiz is None or quiz.published or request.user.is_staff
+    return quiz is None or quiz.published or sees_draft_quizzes(request.user)
 
 
 def _attempt_or_404(request, attempt_id, with_quiz=True):
@@ -38,28 +40,47 @@ def _attempt_or_404(request, attempt_id, with_quiz=True):
     return attempt
 
 
-@require_GET
-@cache_for_anonymous
+@require_safe
+@public_page
 def quiz(request, slug):
+    """The quiz's intro: public, the same for everyone not logged in. The Start form (with its
+    CSRF token) and "continue where you left off" come from quiz_take."""
     quiz = _quiz_or_404(request, slug)
-    current = None
-    if request.session.session_key or request.user.is_authenticated:
-        current = Progress(request).attempts().filter(quiz=quiz, finished_at__isnull=True).first()
-    return render(
-        request,
-        "quizzes/quiz.html",
-        {"quiz": quiz, "current": current, "question_count": quiz.questions.count()},
-    )
+    context = {"quiz": quiz, "question_count": quiz.questions.count()}
+    if is_logged_in(request):
+        context.update(personal=True, current=_unfinished_attempt(request, quiz))
+    return render(request, "quizzes/quiz.html", context)
+
+
+def _unfinished_attempt(request, quiz):
+    if not (request.session.session_key or request.user.is_authenticated):
+        return None
+    return Progress(request).attempts().filter(quiz=quiz, finished_at__isnull=True).first()
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def quiz_take(request, slug):
+    """The personal part of a quiz intro: Start (a POST, with its CSRF token) or Continue.
+    The public intro page swaps it in with htmx, or links here without JavaScript. Private."""
+    quiz = _quiz_or_404(request, slug)
+    context = {
+        "quiz": quiz,
+        "question_count": quiz.questions.count(),
+        "current": _unfinished_attempt(request, quiz),
+        "personal": True,
+    }
+    if request.htmx:
+        return render(request, "quizzes/quiz.html#start", context)
+    return render(request, "quizzes/quiz_take.html", context)
 
 
 def start_attempt(request, question_ids, quiz=None):
     progress = Progress(request)
-    if not request.user.is_authenticated and request.session.session_key is None:
-        request.session.save()  # anonymous attempts are tied to a session
     attempt = Attempt.objects.create(
         quiz=quiz,
         user=progress.user,
-        session_key=request.session.session_key or "",
+        owner=progress.owner_id(),
         question_ids=list(question_ids),
     )
     progress.remember_attempt(attempt)
@@ -69,7 +90,7 @@ def start_attempt(request, question_ids, quiz=None):
 @require_POST
 def quiz_start(request, slug):
     quiz = _quiz_or_404(request, slug)
-    question_ids = list(quiz.questions.values_list("pk", flat=True))
+    question_ids = list(quiz.questions.live().values_list("pk", flat=True))
     if not question_ids:
         raise Http404("This quiz has no questions yet.")
     attempt = start_attempt(request, question_ids, quiz)
@@ -79,8 +100,8 @@ def quiz_start(request, slug):
 def _attempt_context(attempt):
     questions = bank.questions(attempt.question_ids)
     responses = list(attempt.responses.all())
-    # Once the attempt is finished, every right answer may be shown, answered or not.
-    cards = build_cards(attempt.pk, questions, responses, reveal=attempt.finished_at is not None)
+    # Right answers show only on answered cards: finishing an empty attempt reveals nothing.
+    cards = build_cards(attempt.seed, questions, responses)
     return {
         "attempt": attempt,
         "cards": cards,
@@ -89,7 +110,7 @@ def _attempt_context(attempt):
     }
 
 
-@require_GET
+@require_safe
 def attempt(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.finished_at:
@@ -114,34 +135,32 @@ def answer(request, attempt_id, question_id):
         raise Http404("That question is not part of this attempt.")
     number = attempt.question_ids.index(question_id) + 1
     if attempt.finished_at:
-        return error_page(
-            request,
-            409,
-            "Attempt finished",
-            "This attempt is finished; start a new one to answer again.",
-        )
+        return _finished_error(request)
     try:
-        result = grade(question, list(question.choices.all()), request.POST, attempt.pk)
+        result = grade(question, list(question.choices.all()), request.POST, attempt.seed)
     except MalformedAnswer as error:
         return error_page(request, 400, "Answer not understood", f"Malformed answer: {error}.")
     except IncompleteAnswer as error:
-        card = build_card(question, number, attempt.pk, error=str(error), submitted=request.POST)
+        card = build_card(question, number, attempt.seed, error=str(error), submitted=request.POST)
         context = _attempt_context(attempt)
         context["cards"] = [card if c.question.pk == question.pk else c for c in context["cards"]]
         context["card"] = card
         return _render_card(request, "quizzes/attempt.html", context, status=422)
-    try:
-        with transaction.atomic():
-            Response.objects.create(
-                attempt=attempt, question=question, answer=result.answer, fraction=result.fraction
+    stored = _store_response(attempt, question, result)
+    if stored is FINISHED:
+        return _finished_error(request)
+    if stored is not None:
+        if stored.answer != result.answer:
+            return error_page(
+                request,
+                409,
+                "Already answered",
+                "You already answered this question in this attempt; your first answer stands.",
             )
-    except IntegrityError:
-        return error_page(
-            request, 409, "Already answered", "This question was already answered in this attempt."
-        )
+        result.fraction = stored.fraction  # a retry of the same answer: the stored result
     if not request.htmx:
         return redirect(reverse("attempt", args=[attempt.pk]) + f"#q-{question.pk}")
-    card = build_card(question, number, attempt.pk, result=result)
+    card = build_card(question, number, attempt.seed, result=result)
     answered = attempt.responses.count()
     return render(
         request,
@@ -152,6 +171,41 @@ def answer(request, attempt_id, question_id):
             "answered": answered,
             "total": len(attempt.question_ids),
         },
+    )
+
+
+FINISHED = object()
+
+
+def _store_response(attempt, question, result):
+    """Store one answer, serialised with `finish` on the same attempt: the attempt row is locked
+    (PostgreSQL) or SQLite's IMMEDIATE transaction holds the write lock, so no answer lands
+    after the attempt was finished and scored. Returns None when stored, the earlier Response
+    when the question was already answered, or FINISHED."""
+    earlier = Response.objects.filter(attempt=OuterRef("pk"), question=question).values("pk")
+    with transaction.atomic():
+        state = (
+            Attempt.objects.select_for_update()
+            .annotate(earlier=Subquery(earlier[:1]))
+            .values("finished_at", "earlier")
+            .get(pk=attempt.pk)
+        )
+        if state["finished_at"] is not None:
+            return FINISHED
+        if state["earlier"] is not None:
+            return Response.objects.get(pk=state["earlier"])
+        Response.objects.create(
+            attempt=attempt, question=question, answer=result.answer, fraction=result.fraction
+        )
+    return None
+
+
+def _finished_error(request):
+    return error_page(
+        request,
+        409,
+        "Attempt finished",
+        "This attempt is finished; start a new one to answer again.",
     )
 
 
@@ -168,7 +222,7 @@ def finish(request, attempt_id):
     return redirect("attempt-summary", attempt.pk)
 
 
-@require_GET
+@require_safe
 def summary(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
     if not attempt.finished_at:
@@ -183,7 +237,10 @@ def summary(request, attempt_id):
 def practise_missed(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
     answered = dict(attempt.responses.values_list("question_id", "fraction"))
-    missed = [pk for pk in attempt.question_ids if answered.get(pk, 0) < 1]
+    live = set(
+        Question.objects.live().filter(pk__in=attempt.question_ids).values_list("pk", flat=True)
+    )
+    missed = [pk for pk in attempt.question_ids if pk in live and answered.get(pk, 0) < 1]
     if not missed:
         return redirect("attempt-summary", attempt.pk)
     return redirect("attempt", start_attempt(request, missed).pk)
@@ -196,11 +253,13 @@ def _require_preview_permission(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def preview(request, slug):
     _require_preview_permission(request)
     quiz = get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
-    questions = list(quiz.questions.select_related("quiz__lesson").prefetch_related("choices"))
+    questions = list(
+        quiz.questions.live().select_related("quiz__lesson").prefetch_related("choices")
+    )
     cards = [build_card(q, n, "preview", None) for n, q in enumerate(questions, start=1)]
     return render(request, "quizzes/preview.html", {"quiz": quiz, "cards": cards, "preview": True})
 
@@ -210,7 +269,9 @@ def preview(request, slug):
 def preview_answer(request, slug, question_id):
     _require_preview_permission(request)
     quiz = get_object_or_404(Quiz, slug=slug)
-    questions = list(quiz.questions.select_related("quiz__lesson").prefetch_related("choices"))
+    questions = list(
+        quiz.questions.live().select_related("quiz__lesson").prefetch_related("choices")
+    )
     question = next((q for q in questions if q.pk == question_id), None)
     if question is None:
         raise Http404("That question is not in this quiz.")

@@ -58,14 +58,16 @@ slug: test-quiz
 title: Test quiz
 published: true
 questions:
-  - type: single
+  - key: which
+    type: single
     prompt: Which?
     review: first
     explanation: Because.
     choices:
       - {text: Right, fraction: 1, feedback: Yes.}
       - {text: Wrong, fraction: 0, feedback: No., misconception: a-myth}
-  - type: truefalse
+  - key: true-or-not
+    type: truefalse
     prompt: True?
     review: first
     explanation: Indeed.
@@ -231,7 +233,7 @@ BAD_FILES = [
         "quizzes",
         "type: truefalse",
         "type: essay",
-        "test-lesson.yaml:13: unknown question type 'essay'",
+        "test-lesson.yaml:14: unknown question type 'essay'",
     ),
     (
         "quizzes",

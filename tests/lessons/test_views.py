@@ -81,43 +81,53 @@ def test_lesson_query_count_is_pinned(client, make_lesson, django_assert_num_que
         assert client.get(lesson.get_absolute_url()).status_code == 200
 
 
-def test_students_with_a_session_share_cached_copies(make_lesson, django_assert_num_queries):
+def test_students_with_a_session_get_the_public_page_and_a_private_fragment(
+    make_lesson, django_assert_num_queries
+):
     from django.test import Client
 
     first, second = make_lesson("first", order=1), make_lesson("second", order=2)
-    done, busy = Client(), Client()
+    done, busy, stranger = Client(), Client(), Client()
     for student in (done, busy):  # each gets a session by marking a lesson complete
         assert student.post(reverse("lesson-complete", args=[second.slug])).status_code == 302
     done.post(reverse("lesson-complete", args=[first.slug]))
-    assert "You marked this lesson complete" in done.get(first.get_absolute_url()).text
-    assert "Mark this lesson complete" in busy.get(first.get_absolute_url()).text
-    assert "You marked this lesson complete" in done.get(second.get_absolute_url()).text
-    # Both completed the second lesson: busy gets the copy built for done.
-    # The session; saving its last-visited lesson (savepoint, update, release).
-    with django_assert_num_queries(4):
-        page = busy.get(second.get_absolute_url())
-    assert "You marked this lesson complete" in page.text
-    with django_assert_num_queries(1):  # the session alone: nothing changed
-        assert busy.get(second.get_absolute_url()).status_code == 200
-    # The visit served from the cache still counts for "continue where you left off".
-    assert (
-        f'href="{second.get_absolute_url()}"' in busy.get(reverse("home")).text.split("Continue")[1]
-    )
+    # The lesson page is the same bytes for all three: nothing personal is in it.
+    pages = [c.get(first.get_absolute_url()) for c in (stranger, done, busy)]
+    assert len({page.content for page in pages}) == 1
+    assert all("public" in page["Cache-Control"] for page in pages)
+    assert "csrfmiddlewaretoken" not in pages[0].text
+    # Their own part comes from the private fragment the page fetches.
+    fragment = reverse("lesson-progress", args=[first.slug])
+    mine = done.get(fragment, HTTP_HX_REQUEST="true")
+    assert "You marked this lesson complete" in mine.text
+    assert "private" in mine["Cache-Control"] and "csrfmiddlewaretoken" in mine.text
+    assert "Mark this lesson complete" in busy.get(fragment, HTTP_HX_REQUEST="true").text
+    # A cache hit for a visitor with a session: the session, nothing else.
+    with django_assert_num_queries(1):
+        assert busy.get(first.get_absolute_url()).status_code == 200
+    # The fragment records the visit for "continue where you left off".
+    busy.get(reverse("lesson-progress", args=[first.slug]), HTTP_HX_REQUEST="true")
+    summary = busy.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    assert f'href="{first.get_absolute_url()}">Continue: First' in summary
 
 
-def test_anonymous_pages_are_cached_and_revalidate(client, make_lesson, django_assert_num_queries):
+def test_anonymous_pages_are_public_cached_and_revalidate(
+    client, make_lesson, django_assert_num_queries
+):
     lesson = make_lesson()
     first = client.get(lesson.get_absolute_url())
     etag = first["ETag"]
-    assert "private" in first["Cache-Control"] and first["Last-Modified"]
+    assert "public" in first["Cache-Control"] and "max-age=300" in first["Cache-Control"]
+    assert first["Last-Modified"] and not first.cookies
     # No query at all: the page is cached and this process remembers the content version.
     with django_assert_num_queries(0):
         again = client.get(lesson.get_absolute_url())
-    assert again.status_code == 200
-    # A cached copy sets its headers outright; they must match what the first response got.
+    assert again.status_code == 200 and again.content == first.content
     assert (again["Cache-Control"], again["Vary"]) == (first["Cache-Control"], first["Vary"])
     with django_assert_num_queries(0):
         assert client.get(lesson.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    since = first["Last-Modified"]
+    assert client.get(lesson.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=since).status_code == 304
 
 
 def test_cache_hit_for_a_visitor_without_session_never_loads_the_user(client, make_lesson):
@@ -141,7 +151,8 @@ def test_logged_in_students_never_get_the_anonymous_copy(client, make_lesson, ma
         assert "Log in" in client.get(page).text  # the anonymous copies, now cached
     client.force_login(make_user(username="ada"))
     for page in pages:
-        assert "Log out" in client.get(page).text
+        response = client.get(page)
+        assert "Log out" in response.text and "private" in response["Cache-Control"]
 
 
 def test_htmx_requests_get_their_own_cached_copy(client, make_lesson):
@@ -152,17 +163,18 @@ def test_htmx_requests_get_their_own_cached_copy(client, make_lesson):
     assert client.get(lesson.get_absolute_url(), HTTP_HX_REQUEST="true")["ETag"] == fragment["ETag"]
 
 
-def test_cached_page_gets_a_fresh_csrf_token_per_visitor(client, make_lesson):
+def test_public_page_has_no_token_and_the_fragment_mints_one_per_visitor(client, make_lesson):
     from django.test import Client
 
     lesson = make_lesson()
     token_pattern = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-    first = client.get(lesson.get_absolute_url()).content.decode()
-    second_client = Client()
-    second = second_client.get(lesson.get_absolute_url()).content.decode()
-    assert token_pattern.search(first) and token_pattern.search(second)
-    assert token_pattern.search(first).group(1) != token_pattern.search(second).group(1)
-    assert "__CSRF_TOKEN_PLACEHOLDER__" not in second
+    page = client.get(lesson.get_absolute_url())
+    assert not token_pattern.search(page.text) and "csrftoken" not in page.cookies
+    fragment = reverse("lesson-progress", args=[lesson.slug])
+    assert f'data-personal="{fragment}"' in page.text
+    mine = client.get(fragment).text  # without JavaScript: the small private page
+    theirs = Client().get(fragment, HTTP_HX_REQUEST="true").text
+    assert token_pattern.search(mine).group(1) != token_pattern.search(theirs).group(1)
 
 
 def test_editing_a_lesson_invalidates_the_cache(client, make_lesson):

@@ -40,19 +40,21 @@ def test_mark_complete_with_and_without_htmx(client, make_lesson):
         and "You marked this lesson complete" in response.content.decode()
     )
     assert 'role="status"' in response.content.decode()
-    page = client.get(lesson.get_absolute_url()).content.decode()
+    page = client.get(reverse("lesson-progress", args=[lesson.slug])).content.decode()
     assert "You marked this lesson complete" in page
     response = client.post(url, {"complete": "0"})
     assert response.status_code == 302
-    assert "Mark this lesson complete" in client.get(lesson.get_absolute_url()).content.decode()
+    assert response["Location"] == reverse("lesson-progress", args=[lesson.slug])
+    assert "Mark this lesson complete" in client.get(response["Location"]).content.decode()
 
 
 def test_home_offers_to_continue_where_you_left_off(client, make_lesson):
     make_lesson("one", order=1)
     two = make_lesson("two", order=2)
     client.post(reverse("lesson-complete", args=["one"]))  # starts a session
-    client.get(two.get_absolute_url())
-    assert "Continue: Two" in client.get(reverse("home")).content.decode()
+    client.get(reverse("lesson-progress", args=[two.slug]), HTTP_HX_REQUEST="true")  # visited
+    assert "Continue: Two" not in client.get(reverse("home")).content.decode()  # public page
+    assert "Continue: Two" in client.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
 
 
 def test_progress_page_shows_levels_and_scores(client, quiz):

@@ -8,6 +8,6 @@ from tests.quizzes.test_gift import assert_round_trip
 
 def test_round_trip_every_quiz_in_content(curriculum):
     quizzes = list(Quiz.objects.all())
-    assert len(quizzes) == 10
+    assert len(quizzes) == 14
     for quiz in quizzes:
         assert_round_trip(quiz)

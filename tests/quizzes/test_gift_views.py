@@ -157,7 +157,7 @@ def answered(quiz, make_user):
         attempt = Attempt.objects.create(
             quiz=quiz,
             user=user,
-            session_key=f"s{n}",
+            owner=f"s{n}",
             question_ids=ids,
             finished_at=timezone.now(),
             score=fraction / 3,

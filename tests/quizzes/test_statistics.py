@@ -79,7 +79,7 @@ def stats_quiz(db, make_user):
         made = Attempt.objects.create(
             quiz=quiz if on_quiz else None,
             user=user,
-            session_key="" if user else f"session-{who}",
+            owner="" if user else f"owner-{who}",
             question_ids=ids,
         )
         when = START + datetime.timedelta(minutes=minutes)
@@ -201,8 +201,8 @@ def test_discrimination_needs_two_attempts_and_variation():
 
 def test_first_attempts_by_user_or_session():
     class A:
-        def __init__(self, pk, user_id, session_key, minute):
-            self.pk, self.user_id, self.session_key = pk, user_id, session_key
+        def __init__(self, pk, user_id, owner, minute):
+            self.pk, self.user_id, self.owner = pk, user_id, owner
             self.started_at = START + datetime.timedelta(minutes=minute)
 
     attempts = [

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from stressed.content.errors import ContentError
+from stressed.content.lint import format_figures
 from stressed.content.loader import load_content
 
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
                 f"{len(error.problems)} problem(s) found; nothing was changed."
             ) from None
         if check:
+            if options.get("verbosity", 1) > 1:
+                for warning in report.warnings:
+                    self.stdout.write(self.style.WARNING(warning))
+            self.stdout.write("Quiz bank:")
+            for line in format_figures(report.figures):
+                self.stdout.write(f"  {line}")
             self.stdout.write(self.style.SUCCESS(f"OK: {len(report.unchanged)} items are valid."))
             return
         for label in report.kept:

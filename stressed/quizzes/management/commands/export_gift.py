@@ -21,6 +21,6 @@ class Command(BaseCommand):
         text = export_gift(quiz)
         if output:
             Path(output).write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote {quiz.questions.count()} question(s) to {output}.")
+            self.stderr.write(f"Wrote {quiz.questions.live().count()} question(s) to {output}.")
         else:
             self.stdout.write(text, ending="")
