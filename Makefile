@@ -36,7 +36,10 @@ format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Validates content/ (item-writing linter included) and prints the bank's figures; the loader
+# compares against the database, so a fresh clone's database is migrated first.
 check-content: install
+	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_content --check
 
 bench: install

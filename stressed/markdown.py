@@ -31,7 +31,7 @@ from markdown.preprocessors import Preprocessor
 # refuse longer text with a message (see `length_problem`); `render_document` shows a notice
 # instead of rendering it. Documented in docs/content-format.md.
 MAX_FRAGMENT_LENGTH = 20_000  # prompts, options, feedback, explanations, intros, definitions
-MAX_DOCUMENT_LENGTH = 100_000  # a lesson body
+MAX_DOCUMENT_LENGTH = 50_000  # a lesson body (the longest lesson is about 18,000)
 
 EXTENSIONS = ["toc", "attr_list", "tables", "footnotes", "fenced_code", "sane_lists", "abbr"]
 EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-3"}}
@@ -348,7 +348,13 @@ def render_document(text: str) -> Rendered:
     md = markdown.Markdown(
         extensions=[*EXTENSIONS, Guards(budget)], extension_configs=EXTENSION_CONFIGS
     )
-    return Rendered(html=sanitize(md.convert(text)), toc=_simplify_toc(md.toc_tokens))
+    try:
+        converted = md.convert(text)
+    except RecursionError:
+        # The nesting guard stops every deep structure we know of; should another appear,
+        # the reader still gets the text rather than an error page.
+        return Rendered(html=f"<pre>{escape(text)}</pre>")
+    return Rendered(html=sanitize(converted), toc=_simplify_toc(md.toc_tokens))
 
 
 def render(text: str) -> str:

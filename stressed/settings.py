@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "stressed.core.unavailable.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires, so it sees authentication failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -218,6 +219,11 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 90}
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"
+
+# Request size limits, set explicitly. The largest real form is the quiz admin (up to 100
+# inline questions of ~9 fields); every admin inline also caps its forms (adminforms.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB: all Markdown fits
 
 # Content Security Policy: no inline scripts or styles anywhere. htmx is told not to inject
 # its indicator styles (see the htmx-config meta tag in base.html).

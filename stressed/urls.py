@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,8 @@ urlpatterns = [
     # Our staff-only views at markdownx's URL names, registered before its own.
     path("markdownx/markdownify/", uploads.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", uploads.image_upload, name="markdownx_upload"),
+    # Uploaded images, with DEBUG only (404 otherwise): production serves them from nginx.
+    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", uploads.media, name="media"),
     path("admin/", admin.site.urls),
 ]
 

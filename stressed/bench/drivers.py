@@ -95,11 +95,15 @@ def enrol(client, quiz_slugs, student):
     this student will send (one per question card). Not timed: only answers are measured."""
     plan = []
     for slug in quiz_slugs:
-        page = client.get(f"/quizzes/{slug}/")
-        _expect(page, 200, f"GET /quizzes/{slug}/")
+        # The intro page is public (no token); its Start form comes from the private
+        # fragment the page loads with htmx, or the page it links to without JavaScript.
+        intro = client.get(f"/quizzes/{slug}/")
+        _expect(intro, 200, f"GET /quizzes/{slug}/")
+        page = client.get(f"/quizzes/{slug}/take/", headers={"HX-Request": "true"})
+        _expect(page, 200, f"GET /quizzes/{slug}/take/")
         form = start_form(page.text)
         if form is None or not form.hidden_value("csrfmiddlewaretoken"):
-            raise HarnessError(f"no start form with a CSRF token on /quizzes/{slug}/")
+            raise HarnessError(f"no start form with a CSRF token on /quizzes/{slug}/take/")
         started = client.post(form.action, form.hidden)
         _expect(started, 302, f"POST {form.action}")
         attempt_url = local_path(started.headers["Location"])

@@ -1,9 +1,14 @@
 """Small typed readers for parsed YAML mappings that report problems instead of raising."""
 
 import datetime
+import math
 import re
 
 from stressed.content.yamlio import MARKERS, line_of
+from stressed.markdown import MAX_FRAGMENT_LENGTH
+
+MAX_INTEGER = 2_147_483_647  # the largest value every database takes in an integer column
+MAX_ITEM_LENGTH = 2_000  # one item of a list of text (objectives, aliases, key points…)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -30,7 +35,7 @@ class Fields:
         if extra:
             self.problem(f"unknown field(s) {', '.join(extra)} in {self.what}", extra[0])
 
-    def text(self, name, required=True, max_length=None):
+    def text(self, name, required=True, max_length=MAX_FRAGMENT_LENGTH):
         value = self.data.get(name)
         if value is None or value == "":
             if required:
@@ -41,7 +46,9 @@ class Fields:
             return ""
         value = str(value).strip()
         if max_length and len(value) > max_length:
-            self.problem(f"'{name}' is {len(value)} characters; the limit is {max_length}", name)
+            self.problem(
+                f"'{name}' is {len(value):,} characters; the limit is {max_length:,}", name
+            )
         return value
 
     def slug(self, name, required=True):
@@ -66,14 +73,24 @@ class Fields:
                 self.problem(f"missing required number '{name}'", name)
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(f"'{name}' must be a number, not {value!r}", name)
+            self.problem(f"'{name}' must be a number, not {str(value)[:40]!r}", name)
             return 0.0  # reported above; a number keeps later checks from tripping on None
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            self.problem(f"'{name}' must be a finite number", name)
+            return 0.0
+        return number
 
-    def integer(self, name):
+    def integer(self, name, min_value=0, max_value=MAX_INTEGER):
         value = self.data.get(name)
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(f"'{name}' must be a whole number", name)
+            return 0
+        if not min_value <= value <= max_value:
+            self.problem(f"'{name}' must be between {min_value} and {max_value:,}", name)
             return 0
         return value
 
@@ -108,6 +125,13 @@ class Fields:
         for item in items:
             if isinstance(item, dict | list) or item is None or str(item).strip() == "":
                 self.problem(f"every item of '{name}' must be non-empty text", name)
+                continue
+            if len(str(item)) > MAX_ITEM_LENGTH:
+                self.problem(
+                    f"an item of '{name}' is {len(str(item)):,} characters; "
+                    f"the limit is {MAX_ITEM_LENGTH:,}",
+                    name,
+                )
                 continue
             result.append(str(item).strip())
         return result

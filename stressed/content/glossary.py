@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stressed.content.fields import Fields
-from stressed.content.yamlio import line_of, load_yaml, strip_lines
+from stressed.content.yamlio import line_of, load_yaml, read_text, strip_lines
 
 TERM_FIELDS = {
     "slug",
@@ -38,7 +38,8 @@ class TermData:
 
 def parse_glossary_file(path: Path, problems, categories, display_path=None):
     shown = display_path or str(path)
-    entries = load_yaml(path.read_text(encoding="utf-8"), shown, problems)
+    text = read_text(path, shown, problems)
+    entries = None if text is None else load_yaml(text, shown, problems)
     if entries is None:
         return []
     if not isinstance(entries, list):

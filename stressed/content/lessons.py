@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 
 from stressed.content.fields import Fields
-from stressed.content.yamlio import line_of, load_yaml
-from stressed.markdown import render_document
+from stressed.content.yamlio import decode_text, line_of, load_yaml
+from stressed.markdown import MAX_DOCUMENT_LENGTH, render_document
 
 LESSON_FIELDS = {
     "title",
@@ -88,10 +88,8 @@ def _check_body(body, rendered, path, body_line, problems):
 def parse_lesson(path: Path, problems, display_path=None):
     shown = display_path or str(path)
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        problems.add(shown, 1, f"not UTF-8 text: {error}")
+    text = decode_text(raw, shown, problems)
+    if text is None:
         return None
     parts = split_front_matter(text, shown, problems)
     if parts is None:
@@ -122,7 +120,7 @@ def parse_lesson(path: Path, problems, display_path=None):
         title=f.text("title", max_length=200),
         slug=f.slug("slug"),
         order=f.integer("order"),
-        summary=f.text("summary"),
+        summary=f.text("summary", max_length=1_000),
         objectives=f.text_list("objectives", min_items=3, max_items=5),
         key_points=f.text_list("key_points", required=False),
         key_terms=f.text_list("key_terms", required=False),
@@ -134,6 +132,13 @@ def parse_lesson(path: Path, problems, display_path=None):
     )
     if not body.strip():
         problems.add(shown, body_line, "the lesson body is empty")
+        return None
+    if len(body) > MAX_DOCUMENT_LENGTH:
+        problems.add(
+            shown,
+            body_line,
+            f"the lesson body is {len(body):,} characters; the limit is {MAX_DOCUMENT_LENGTH:,}",
+        )
         return None
     rendered = render_document(body)
     data.section_ids = set(re.findall(r'<h[23] id="([^"]+)"', rendered.html))

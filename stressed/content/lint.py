@@ -192,11 +192,29 @@ def cue_word_findings(questions):
     return found
 
 
+def right_first_findings(questions):
+    """{question index: [Finding]} when every single-choice item of a quiz (three or more)
+    lists its right option first. The site shuffles options with a secret per-attempt seed, so
+    students never see authored order; but an export (GIFT, Moodle XML) or another tool that
+    keeps authored order would hand them the answer."""
+    singles = [(i, q) for i, q in enumerate(questions) if q.type == "single" and q.choices]
+    if len(singles) < 3 or not all(_right(q.choices[0]) for _, q in singles):
+        return {}
+    finding = Finding(
+        WARNING,
+        "right-first",
+        "every single-choice item of this quiz lists its right option first; vary the "
+        "authored position, so no export or other tool gives the answer away",
+    )
+    return {i: [finding] for i, _ in singles}
+
+
 def lint_quiz(questions, sections=None, lesson_slug=""):
     """[(question, [Finding])] for every question of a quiz, quiz-wide rules included."""
     cues = cue_word_findings(questions)
+    right_first = right_first_findings(questions)
     return [
-        (q, lint_question(q, sections, lesson_slug) + cues.get(i, []))
+        (q, lint_question(q, sections, lesson_slug) + cues.get(i, []) + right_first.get(i, []))
         for i, q in enumerate(questions)
     ]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from stressed.content.fields import Fields
 from stressed.content.lint import lint_question
-from stressed.content.yamlio import line_of, load_yaml
+from stressed.content.yamlio import decode_text, line_of, load_yaml
+from stressed.markdown import MAX_FRAGMENT_LENGTH
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
 QUESTION_FIELDS = {
@@ -113,6 +114,14 @@ def check_question(q: QuestionData):
         errors.append(f"unknown question type {q.type!r}; use one of {', '.join(TYPES)}")
     if not q.prompt.strip():
         errors.append("the question needs a prompt")
+    texts = [("prompt", q.prompt), ("explanation", q.explanation)]
+    for number, c in enumerate(q.choices, start=1):
+        texts += [(f"option {number}", c.text), (f"feedback of option {number}", c.feedback)]
+    for what, text in texts:
+        if len(text or "") > MAX_FRAGMENT_LENGTH:
+            errors.append(
+                f"the {what} is {len(text):,} characters; the limit is {MAX_FRAGMENT_LENGTH:,}"
+            )
     return errors
 
 
@@ -174,7 +183,8 @@ def _choices(f, q_type, shown, problems):
 def parse_quiz_file(path: Path, problems, display_path=None):
     shown = display_path or str(path)
     raw = path.read_bytes()
-    data = load_yaml(raw.decode("utf-8", errors="replace"), shown, problems)
+    text = decode_text(raw, shown, problems)
+    data = None if text is None else load_yaml(text, shown, problems)
     if data is None:
         return None
     f = Fields(data, shown, problems, what="quiz")

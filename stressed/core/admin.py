@@ -7,14 +7,17 @@ but not changed or deleted (nor their passwords set).
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+
+from stressed.core.adminforms import SafeFormsMixin
 
 User = get_user_model()
 
 POWER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
-class GuardedUserAdmin(UserAdmin):
+class GuardedUserAdmin(SafeFormsMixin, UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
@@ -35,3 +38,12 @@ class GuardedUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, GuardedUserAdmin)
+
+
+class BoundedGroupAdmin(SafeFormsMixin, GroupAdmin):
+    """Django's group admin; a permission id too large for the database is a form error."""
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, BoundedGroupAdmin)

@@ -1,7 +1,10 @@
+import sys
+
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from stressed.core.caching import public_page
+from stressed.core.unavailable import unavailable_response
 
 
 @require_safe
@@ -43,6 +46,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its `except` block, so the error is at hand: a busy or read-only
+    # database that failed outside a view (saving the session, say) is a 503, not a 500.
+    unavailable = unavailable_response(sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
     # Rendered without a request context: the failure may be in a context processor.
     from django.http import HttpResponseServerError
     from django.template import loader

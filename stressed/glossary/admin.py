@@ -1,11 +1,13 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
+from stressed.core.adminforms import SafeFormsMixin
 from stressed.glossary.models import Term
 
 
 @admin.register(Term)
-class TermAdmin(MarkdownxModelAdmin):
+class TermAdmin(SafeFormsMixin, MarkdownxModelAdmin):
+    text_limits = {"aliases": 2_000, "references": 10_000}  # definition: the Markdown limit
     list_display = ("name", "category", "short", "edited_in_admin")
     list_filter = ("category",)
     search_fields = ("name", "aliases", "short", "definition")

@@ -1,17 +1,26 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
+from stressed.core.adminforms import BoundedInlineMixin, SafeFormsMixin
 from stressed.lessons.models import Lesson, Reference
+from stressed.markdown import MAX_DOCUMENT_LENGTH
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(BoundedInlineMixin, admin.TabularInline):
     model = Reference
+    text_limits = {"citation": 2_000}
     extra = 0
     fields = ("order", "label", "citation", "doi")
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownxModelAdmin):
+class LessonAdmin(SafeFormsMixin, MarkdownxModelAdmin):
+    text_limits = {
+        "body": MAX_DOCUMENT_LENGTH,
+        "summary": 1_000,
+        "objectives": 3_000,
+        "key_points": 3_000,
+    }
     list_display = ("order", "title", "published", "last_reviewed", "edited_in_admin")
     list_display_links = ("title",)
     list_editable = ("order", "published")

@@ -7,6 +7,8 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from stressed.content.lint import anchor_problem, lint_question, lint_quiz, question_data
 from stressed.content.quizzes import ChoiceData, QuestionData, check_question
+from stressed.core.adminforms import BoundedInlineMixin, SafeFormsMixin
+from stressed.markdown import MAX_FRAGMENT_LENGTH
 from stressed.quizzes.models import Attempt, Choice, Question, Quiz
 
 
@@ -28,8 +30,9 @@ class QuestionForm(forms.ModelForm):
         return cleaned
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(BoundedInlineMixin, admin.TabularInline):
     model = Question
+    max_num = 100  # questions in one quiz; more is refused, not built
     form = QuestionForm
     extra = 0
     fields = ("order", "key", "type", "title", "prompt", "review_anchor", "edit_link")
@@ -57,7 +60,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(MarkdownxModelAdmin):
+class QuizAdmin(SafeFormsMixin, MarkdownxModelAdmin):
     list_display = ("title", "lesson", "published", "question_count", "links")
     list_filter = ("published", "lesson")
     search_fields = ("title", "intro")
@@ -130,8 +133,9 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
 ANSWER_LOCKED = ("text", "fraction", "match_text", "value", "tolerance", "min_value", "max_value")
 
 
-class ChoiceInline(admin.StackedInline):
+class ChoiceInline(BoundedInlineMixin, admin.StackedInline):
     model = Choice
+    text_limits = {"text": MAX_FRAGMENT_LENGTH, "feedback": MAX_FRAGMENT_LENGTH}
     formset = ChoiceFormSet
     extra = 0
 
@@ -160,7 +164,7 @@ def has_answers(question):
 
 
 @admin.register(Question)
-class QuestionAdmin(MarkdownxModelAdmin):
+class QuestionAdmin(SafeFormsMixin, MarkdownxModelAdmin):
     list_display = ("__str__", "quiz", "key", "version", "type", "order", "retired")
     list_filter = ("retired", "type", "quiz")
     search_fields = ("prompt", "title", "key")

@@ -14,7 +14,8 @@ singular ("chromaffin cells" = "chromaffin cell").
 2. **Contains** a fully right answer as a whole phrase, at the end of the answer or followed
    only by generic words such as "receptor" or "nerve" or by a bracket: "hypothalamic
    paraventricular nucleus", "β1 receptors", "Vagus nerve (CN X)". Never when the answer
-   holds a negation ("not the vagus") or a hedge ("vagus or phrenic"). A listed zero-credit
+   holds a negation ("not the vagus") or lists or hedges ("vagus or phrenic", "phrenic/vagus",
+   "phrenic, vagus"). A listed zero-credit
    answer found the same way wins over a right one unless it lies inside the right one's
    match. Partly right answers ("hydroxylase") must be typed as they are: "tyrosine
    hydroxylase" contains "hydroxylase" and is still wrong.
@@ -43,7 +44,10 @@ NEGATIONS = {
     "not", "no", "non", "never", "neither", "nor", "none", "without", "except", "isnt",
     "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "cannot", "cant", "wont", "nt",
 }  # fmt: skip
-HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "unsure", "guess"}
+# Words and marks that list or hedge ("vagus or phrenic", "phrenic/vagus", "X and Y"): an
+# answer that names several things is not credited for containing the right one.
+HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "unsure", "guess", "and", "plus"}
+_LIST_MARKS = re.compile(r"[/,;&+]")
 # Words that may follow a right phrase without changing what it names: "β1 receptors",
 # "vagus nerve", "60 days". Anything else after the phrase makes it name something else
 # ("norepinephrine transporter" is not "norepinephrine").
@@ -114,7 +118,8 @@ class Given:
         words = tokens(text)
         main = tokens(_BRACKETS.sub(" ", text)) or words
         everything = set(_WORDS.findall(_fold(text)))
-        return cls(words, main, bool(everything & NEGATIONS), bool(everything & HEDGES))
+        hedged = bool(everything & HEDGES or _LIST_MARKS.search(text))
+        return cls(words, main, bool(everything & NEGATIONS), hedged)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from stressed.quizzes import bank
 from stressed.quizzes.cards import build_card, build_cards
 from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
 from stressed.quizzes.models import Attempt, Question, Quiz, Response, sees_draft_quizzes
+from stressed.quizzes.signals import attempt_finished
 
 
 def _quiz_or_404(request, slug):
@@ -219,6 +220,9 @@ def finish(request, attempt_id):
             locked.score = sum(fractions) / max(1, len(locked.question_ids))
             locked.finished_at = timezone.now()
             locked.save(update_fields=["score", "finished_at"])
+            transaction.on_commit(
+                lambda: attempt_finished.send(sender=Attempt, attempt=locked, request=request)
+            )
     return redirect("attempt-summary", attempt.pk)
 
 

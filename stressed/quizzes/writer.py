@@ -57,11 +57,15 @@ class WriteReport:
         )
 
 
+def answer_of(choice):
+    """What grading reads from one option (a Choice or a ChoiceData)."""
+    return tuple(getattr(choice, name) for name in ANSWER_FIELDS)
+
+
 def answer_signature(question_type, choices):
-    return (
-        question_type,
-        tuple(tuple(getattr(choice, name) for name in ANSWER_FIELDS) for choice in choices),
-    )
+    """The question's answers, in any order: moving options around in a file changes what a
+    student sees, not what their stored answer means (options are matched by content)."""
+    return (question_type, tuple(sorted(map(answer_of, choices), key=repr)))
 
 
 def prepare_questions(questions):
@@ -152,8 +156,9 @@ def _fill(question, order, item):
 
 
 def _write_choices(fresh, kept):
-    """Kept questions have the same answers in the same order (or no responses at all), so
-    their options are updated by position; new questions get new options."""
+    """New questions get new options. A kept question's options are matched to the file's by
+    content, so a stored answer keeps pointing at the option it chose even if the file moved
+    it; rows left unmatched (only possible when nobody answered) are reused, then deleted."""
     new_choices, changed, stale = [], [], []
     for _order, item, question in fresh:
         new_choices += [
@@ -163,15 +168,26 @@ def _write_choices(fresh, kept):
             )
         ]
     for _order, item, question in kept:
-        current = list(question.choices.all())
+        pool = {}
+        for choice in question.choices.all():
+            pool.setdefault(answer_of(choice), []).append(choice)
+        unmatched = []
         for index, (data, html) in enumerate(
             zip(item.data.choices, item.choice_html, strict=True), 1
         ):
-            if index <= len(current):
-                changed.append(_choice(current[index - 1], index, data, html))
+            same = pool.get(answer_of(data))
+            if same:
+                changed.append(_choice(same.pop(0), index, data, html))
             else:
-                new_choices.append(_choice(Choice(question=question), index, data, html))
-        stale += [choice.pk for choice in current[len(item.data.choices) :]]
+                unmatched.append((index, data, html))
+        spare = [choice for choices in pool.values() for choice in choices]
+        for (index, data, html), choice in zip(unmatched, spare, strict=False):
+            changed.append(_choice(choice, index, data, html))
+        new_choices += [
+            _choice(Choice(question=question), index, data, html)
+            for index, data, html in unmatched[len(spare) :]
+        ]
+        stale += [choice.pk for choice in spare[len(unmatched) :]]
     Choice.objects.filter(pk__in=stale).delete()
     Choice.objects.bulk_update(changed, (*CHOICE_FIELDS, "order", "text_html", "feedback_html"))
     Choice.objects.bulk_create(new_choices)

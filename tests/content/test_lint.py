@@ -145,6 +145,18 @@ def test_overclaim_cue_words_only_in_false_statements():
     assert all(f.level == "warning" for _, findings in lint_quiz(questions) for f in findings)
 
 
+def test_right_option_always_first_in_a_quiz():
+    right_first = [single(option("α1", 1), option("β2"), option("M3")) for _ in range(3)]
+    varied = [*right_first[:2], single(option("β2"), option("α1", 1), option("M3"))]
+
+    def flagged(questions):
+        return [any(f.rule == "right-first" for f in found) for _, found in lint_quiz(questions)]
+
+    assert flagged(right_first) == [True, True, True]
+    assert flagged(varied) == [False, False, False]
+    assert flagged(right_first[:2]) == [False, False]  # too few items to call it a pattern
+
+
 @pytest.mark.parametrize("text", ["All of the above", "None of the above", "none of the above."])
 def test_all_or_none_of_the_above(text):
     question = single(option("α1", 1), option("β2"), option(text))
@@ -167,7 +179,7 @@ def test_bank_figures():
         questions=[
             GOOD,
             single(option("a much longer right option", 1), option("short"), option("tiny")),
-            single(option("α1", 1), option("β2", tag="")),
+            single(option("β2", tag=""), option("α1", 1)),
             truefalse("A true statement.", True),
             truefalse("A false statement.", False),
             truefalse("Another false one.", False),

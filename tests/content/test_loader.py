@@ -295,7 +295,7 @@ def test_duplicate_slugs_are_reported(tree):
 
 def test_not_utf8_is_reported(tree):
     (tree / "lessons" / "01-test-lesson.md").write_bytes(b"---\ntitle: \xff\xfe\n---\n")
-    with pytest.raises(ContentError, match="not UTF-8"):
+    with pytest.raises(ContentError, match="01-test-lesson.md:2: not valid UTF-8"):
         load_content(tree)
 
 

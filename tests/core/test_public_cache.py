@@ -95,7 +95,10 @@ def with_session(quiz_slug, lesson_slug):
 def logged_in(make_user, quiz_slug, lesson_slug):
     client = Client()
     make_user(USERNAME)
-    assert client.post(reverse("login"), {"username": USERNAME, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(reverse("login"), {"username": USERNAME, "password": PASSWORD}).status_code
+        == 302
+    )
     client.post(reverse("lesson-complete", args=[lesson_slug]))
     attempt = client.post(reverse("quiz-start", args=[quiz_slug]))
     client.get(attempt["Location"])

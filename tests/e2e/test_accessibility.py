@@ -179,6 +179,8 @@ def test_page_is_accessible(
 def test_keyboard_focus_is_visible(new_context, course, scheme, tmp_path):
     page = new_context(color_scheme=scheme).new_page()
     page.goto(course["quiz_url"])
+    # The Start form arrives by htmx (the public intro page carries no CSRF token).
+    expect(page.get_by_role("button", name="Start the quiz")).to_be_visible()
     targets = {
         "skip link": ("a.skip-link", None),
         "nav link": (".nav-list a", "Glossary"),

@@ -343,3 +343,44 @@ def test_no_answer_is_stored_after_finishing(client, quiz):
 def test_content_format_documents_keys():
     text = (Path(__file__).parents[2] / "docs" / "content-format.md").read_text()
     assert "key" in text and "retires it" in text
+
+
+def test_finishing_sends_attempt_finished_once_after_commit(
+    client, quiz, django_capture_on_commit_callbacks
+):
+    from stressed.quizzes.signals import attempt_finished
+
+    received = []
+
+    def receiver(sender, attempt, request, **kwargs):
+        received.append((attempt.pk, attempt.score))
+
+    attempt_finished.connect(receiver)
+    try:
+        attempt_id = start(client, quiz)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("attempt-finish", args=[attempt_id]))
+            client.post(reverse("attempt-finish", args=[attempt_id]))  # a double click
+    finally:
+        attempt_finished.disconnect(receiver)
+    assert received == [(attempt_id, 0.0)]
+
+
+def test_moving_options_in_the_file_keeps_the_version_and_what_each_answer_chose(db, tmp_path):
+    write_tree(tmp_path)
+    load_content(tmp_path)
+    quiz = Quiz.objects.get(slug="test-quiz")
+    answer_everything(quiz)  # every answer chose the first option: "Right"
+    question = quiz.questions.get(key="which")
+    chosen = Response.objects.get(question=question).answer["choices"][0]
+    moved = QUIZ.replace(
+        """      - {text: Right, fraction: 1, feedback: Yes.}
+      - {text: Wrong, fraction: 0, feedback: No., misconception: a-myth}""",
+        """      - {text: Wrong, fraction: 0, feedback: No., misconception: a-myth}
+      - {text: Right, fraction: 1, feedback: Yes.}""",
+    )
+    reload(tmp_path, moved)
+    live = quiz.questions.live().get(key="which")
+    assert live.pk == question.pk and live.version == 1
+    assert [c.text for c in live.choices.all()] == ["Wrong", "Right"]
+    assert live.choices.get(pk=chosen).text == "Right"

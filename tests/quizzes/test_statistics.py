@@ -213,3 +213,49 @@ def test_first_attempts_by_user_or_session():
         A(5, None, "", 4),
     ]
     assert [a.pk for a in first_attempts(attempts)] == [2, 3, 5]
+
+
+def negative_quiz(first_attempts):
+    """A quiz whose first question is answered right exactly by those who miss the second:
+    discrimination -100, with `first_attempts` anonymous first attempts."""
+    quiz = Quiz.objects.create(slug="few", title="Few", published=True)
+    q1 = Question.objects.create(quiz=quiz, order=1, type="single", prompt="Which?")
+    Choice.objects.create(question=q1, order=1, text="Right", fraction=1)
+    q2 = Question.objects.create(quiz=quiz, order=2, type="short", prompt="Name it.")
+    Choice.objects.create(question=q2, order=1, text="NE", fraction=1)
+    for n in range(first_attempts):
+        marks = (1.0, 0.0) if n % 2 else (0.0, 1.0)
+        attempt = Attempt.objects.create(
+            quiz=quiz,
+            owner=f"owner-{n}",
+            question_ids=[q1.pk, q2.pk],
+            finished_at=timezone.now(),
+            score=0.5,
+        )
+        for question, mark in zip((q1, q2), marks, strict=True):
+            Response.objects.create(attempt=attempt, question=question, answer={}, fraction=mark)
+    return quiz
+
+
+def statistics_page(client_as, quiz):
+    page = client_as("instructor").get(f"/quizzes/{quiz.slug}/statistics/").content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_under_twenty_first_attempts_an_item_is_not_judged(db, client_as):
+    quiz = negative_quiz(19)
+    q1 = quiz_statistics(quiz).questions[0]
+    assert (q1.attempts, q1.flag, q1.too_few) == (19, "negative", True)
+    body = statistics_page(client_as, quiz)
+    assert body.count("too few attempts to judge this item</span>") == 2
+    assert "Negative: check the key" not in body
+
+
+def test_from_twenty_first_attempts_a_negative_item_is_flagged(db, client_as):
+    quiz = negative_quiz(20)
+    q1 = quiz_statistics(quiz).questions[0]
+    assert (q1.attempts, q1.flag, q1.too_few) == (20, "negative", False)
+    assert math.isclose(q1.discrimination, -100)
+    body = statistics_page(client_as, quiz)
+    assert "too few attempts to judge this item</span>" not in body
+    assert body.count("Negative: check the key</span>") == 2
