@@ -27,9 +27,9 @@ from markdown.inlinepatterns import (
 )
 from markdown.preprocessors import Preprocessor
 
-# Longest Markdown source, in characters, that is rendered at all. Forms and the content loader
-# refuse longer text with a message (see `length_problem`); `render_document` shows a notice
-# instead of rendering it. Documented in docs/content-format.md.
+# Longest Markdown source, in characters. The admin's forms and the content loader refuse longer
+# text with a message; `render_document` shows a notice instead of rendering it. Documented in
+# docs/content-format.md ("Limits").
 MAX_FRAGMENT_LENGTH = 20_000  # prompts, options, feedback, explanations, intros, definitions
 MAX_DOCUMENT_LENGTH = 50_000  # a lesson body (the longest lesson is about 18,000)
 
@@ -303,7 +303,9 @@ class OpenerGuard(Preprocessor):
 
 
 class Guards(Extension):
-    """Keeps rendering time linear in the length of the text (see the constants above)."""
+    """Keeps rendering time bounded (see the constants above). What remains superlinear is
+    Python-Markdown copying a paragraph once per inline match, which MAX_DOCUMENT_LENGTH bounds:
+    the worst text measured at that length renders in about a second."""
 
     def __init__(self, budget, **kwargs):
         super().__init__(**kwargs)
@@ -320,27 +322,19 @@ class Guards(Extension):
         md.preprocessors.register(OpenerGuard(md), "stressed_opener_guard", 22)
 
 
-def length_problem(text, limit=MAX_FRAGMENT_LENGTH):
-    """The message for forms and the loader when Markdown is too long to render, else None."""
-    length = len(text or "")
-    if length > limit:
-        return f"This text is {length:,} characters long; the limit is {limit:,}."
-    return None
-
-
 def too_long_notice(text):
-    return (
-        '<p class="note">'
-        + escape(length_problem(text, MAX_DOCUMENT_LENGTH) or "")
-        + " It was not rendered.</p>"
+    message = (
+        f"This text is {len(text):,} characters long; the limit is {MAX_DOCUMENT_LENGTH:,}. "
+        "It was not rendered."
     )
+    return f'<p class="note">{escape(message)}</p>'
 
 
 def render_document(text: str) -> Rendered:
     """Render a whole document; also return its table of contents (h2/h3 with stable ids).
 
     Never slow: text over MAX_DOCUMENT_LENGTH is not rendered (a notice says so), and the
-    guards keep the work linear in the length of the text."""
+    guards bound the work for the rest."""
     text = text or ""
     if len(text) > MAX_DOCUMENT_LENGTH:
         return Rendered(html=too_long_notice(text))

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stressed.glossary",
     "stressed.quizzes",
     "stressed.progress",
+    "stressed.lti",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Above the next two, so it sees their headers: lets an LMS frame the site, for a user
+    # launched from it only (stressed/lti/frame.py).
+    "stressed.lti.frame.LtiFrameMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -252,6 +256,10 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # LTI: inside an LMS's frame the site is a third party, and the browser sends only
+    # SameSite=None cookies there. CSRF tokens still guard every POST.
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("stressed.quizzes.urls")),
     path("", include("stressed.progress.urls")),
     path("about/", views.about, name="about"),
+    path("lti/", include("stressed.lti.urls")),
     # Our staff-only views at markdownx's URL names, registered before its own.
     path("markdownx/markdownify/", uploads.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", uploads.image_upload, name="markdownx_upload"),

@@ -88,7 +88,7 @@
   // cookie (not a secret: it only says "this browser has a session") tells us whether there
   // is anything personal to fetch: marked complete, where you left off.
   function hasSession() {
-    return document.cookie.split("; ").indexOf("has_session=1") !== -1;
+    return /(^|; )has_session=[^;]/.test(document.cookie);
   }
   if (window.htmx && hasSession()) {
     document.querySelectorAll("[data-personal]").forEach(function (slot) {
@@ -107,8 +107,11 @@
     var id = slot.id;
     htmx.ajax("GET", slot.getAttribute("data-personal"), { target: slot, swap: "outerHTML" })
       .then(function () {
-        var form = document.querySelector("#" + id + " form");
-        if (form) form.requestSubmit();
+        var control = document.getElementById(id);
+        var form = control && control.querySelector("form");
+        if (!form) return;
+        htmx.process(control); // at once, not after the settle delay: htmx sends the form
+        form.requestSubmit();
       });
   });
 })();

@@ -10,6 +10,10 @@ from stressed.content.yamlio import decode_text, line_of, load_yaml
 from stressed.markdown import MAX_FRAGMENT_LENGTH
 
 QUIZ_FIELDS = {"lesson", "slug", "title", "intro", "published", "questions"}
+# The admin edits at most this many questions on a quiz's page and options on a question's
+# page (stressed/core/adminforms.py), so files and GIFT imports keep to the same numbers.
+MAX_QUESTIONS = 100
+MAX_CHOICES = 50
 QUESTION_FIELDS = {
     "key",
     "type",
@@ -114,15 +118,29 @@ def check_question(q: QuestionData):
         errors.append(f"unknown question type {q.type!r}; use one of {', '.join(TYPES)}")
     if not q.prompt.strip():
         errors.append("the question needs a prompt")
+    return errors
+
+
+def too_many_choices(q: QuestionData):
+    if len(q.choices) > MAX_CHOICES:
+        return f"a question has at most {MAX_CHOICES} options; this one has {len(q.choices)}"
+    return None
+
+
+def length_problems(q: QuestionData):
+    """Too many options, or Markdown longer than the renderer takes: for sources without
+    per-field checks (GIFT; content files check each field as they read it, the admin in its
+    forms)."""
+    if message := too_many_choices(q):
+        return [message]
     texts = [("prompt", q.prompt), ("explanation", q.explanation)]
     for number, c in enumerate(q.choices, start=1):
         texts += [(f"option {number}", c.text), (f"feedback of option {number}", c.feedback)]
-    for what, text in texts:
-        if len(text or "") > MAX_FRAGMENT_LENGTH:
-            errors.append(
-                f"the {what} is {len(text):,} characters; the limit is {MAX_FRAGMENT_LENGTH:,}"
-            )
-    return errors
+    return [
+        f"the {what} is {len(text):,} characters; the limit is {MAX_FRAGMENT_LENGTH:,}"
+        for what, text in texts
+        if len(text or "") > MAX_FRAGMENT_LENGTH
+    ]
 
 
 def _choices(f, q_type, shown, problems):
@@ -201,7 +219,11 @@ def parse_quiz_file(path: Path, problems, display_path=None):
         published=f.boolean("published", default=False),
         lesson_line=line_of(data, key="lesson"),
     )
-    for item in f.list("questions", min_items=1):
+    questions = f.list("questions", min_items=1)
+    if len(questions) > MAX_QUESTIONS:
+        f.problem(f"a quiz has at most {MAX_QUESTIONS} questions; this one has {len(questions)}")
+        questions = []
+    for item in questions:
         qf = Fields(item, shown, problems, what="question")
         if not qf.ok:
             continue
@@ -220,6 +242,8 @@ def parse_quiz_file(path: Path, problems, display_path=None):
             line=qf.line,
             choices=_choices(qf, q_type, shown, problems),
         )
+        if message := too_many_choices(question):
+            problems.add(shown, qf.line, message)
         for message in check_question(question):
             problems.add(shown, qf.line, message)
         # Item-writing errors fail the load too (warnings are reported by load_content).

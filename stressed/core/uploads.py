@@ -49,11 +49,12 @@ def too_many_pixels(width=None, height=None):
 
 def clean_copy(image, image_format):
     """A new image holding only the pixels: no EXIF, ICC profile, comment or text chunk."""
-    mode = (
-        "RGB"
-        if image_format == "JPEG"
-        else ("RGBA" if image.mode not in ("RGB", "L") else image.mode)
-    )
+    if image_format == "JPEG":
+        mode = "RGB"
+    elif image.mode in ("RGB", "L") and "transparency" not in image.info:
+        mode = image.mode
+    else:
+        mode = "RGBA"  # palettes, 16-bit and transparent images, in 8-bit RGBA
     image = image.convert(mode)
     return Image.frombytes(image.mode, image.size, image.tobytes())
 
@@ -74,10 +75,11 @@ def image_upload(request):
         return JsonResponse({"image": ["The image is larger than 2 MB."]}, status=400)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Between MAX_PIXELS and twice that Pillow only warns; the check below refuses.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(upload)  # reads the header only
         image_format = image.format
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning):
+    except (UnidentifiedImageError, OSError):
         image_format = None
     except Image.DecompressionBombError:
         return too_many_pixels()

@@ -49,7 +49,13 @@ from django.utils.text import slugify
 
 from stressed.content.errors import ContentError, Problems
 from stressed.content.lint import lint_quiz
-from stressed.content.quizzes import ChoiceData, QuestionData, check_question
+from stressed.content.quizzes import (
+    MAX_QUESTIONS,
+    ChoiceData,
+    QuestionData,
+    check_question,
+    length_problems,
+)
 
 FORMATS = ("moodle", "html", "plain", "markdown")
 DEFAULT_FORMAT = "moodle"  # Moodle's FORMAT_MOODLE, used when text carries no [format]
@@ -259,6 +265,8 @@ class _QuestionReader:
             choices=choices,
         )
         self.read_comments(question)
+        for message in length_problems(question):
+            self.fail(self.line, message, is_line=True)
         if not self.failed:
             for message in check_question(question):
                 if kind == "multiple" and "positive weight" in message:
@@ -562,6 +570,12 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
     problems = Problems()
     if not result.questions:
         problems.add(source, 1, "no questions to import (descriptions and essays are skipped)")
+    if len(result.questions) > MAX_QUESTIONS:
+        problems.add(
+            source,
+            1,
+            f"a quiz has at most {MAX_QUESTIONS} questions; this file has {len(result.questions)}",
+        )
     if quiz is None:
         if not title:
             problems.add(source, 1, "the new quiz needs a title")

@@ -1,14 +1,26 @@
 """The hostile corpus through every Markdown field, via the content loader and the admin:
-no rendered page contains anything executable."""
+no rendered page contains anything executable. Then hostile sizes and shapes (issue 21):
+pathological Markdown renders in bounded work, hostile content files change nothing and are
+reported as `path:line`, and abuse of the admin's forms is a form error, never a 500."""
 
 import re
+import time
 
+import pytest
 import yaml
 from django.urls import reverse
 
+from stressed.content.errors import ContentError
 from stressed.content.loader import load_content
+from stressed.markdown import (
+    MAX_DOCUMENT_LENGTH,
+    MAX_FRAGMENT_LENGTH,
+    MAX_NESTING,
+    render,
+    render_document,
+)
 from stressed.quizzes.models import Question, Quiz
-from tests.content.test_loader import GLOSSARY, LESSON, QUIZ, write_tree
+from tests.content.test_loader import GLOSSARY, LESSON, QUIZ, snapshot, write_tree
 from tests.hostile import HOSTILE, HOSTILE_TEXT, executable_bits
 from tests.quiz_helpers import start, token
 
@@ -182,20 +194,6 @@ def test_hostile_gift_import_renders_nothing_executable(client, db):
 
 # Issue 21: hostile sizes and shapes (denial of service), not only hostile markup. ----------
 
-import time  # noqa: E402
-
-import pytest  # noqa: E402
-
-from stressed.content.errors import ContentError  # noqa: E402
-from stressed.markdown import (  # noqa: E402
-    MAX_DOCUMENT_LENGTH,
-    MAX_FRAGMENT_LENGTH,
-    MAX_NESTING,
-    render,
-    render_document,
-)
-from tests.content.test_loader import snapshot  # noqa: E402
-
 
 def timed_render(text):
     start = time.perf_counter()
@@ -218,10 +216,17 @@ def test_unclosed_brackets_render_verbatim_and_stop_the_link_search():
     assert 'class="footnote-ref"' in html
 
 
-@pytest.mark.parametrize("opener", ["[^", "![", "[a]("])
-def test_other_unclosed_link_openers_are_bounded(opener):
-    html = timed_render(opener * 10_000 + " [a link](/x)")
-    assert "<a " not in html.replace('<a class="footnote', "")  # the budget ran out
+@pytest.mark.parametrize(
+    ("opener", "trailer", "tag"),
+    [
+        ("[^", " [a link](/x)", "<a "),
+        ("[a](", " [a link](/x)", "<a "),
+        ("![", " ![an image](/static/x.png)", "<img"),
+    ],
+)
+def test_other_unclosed_link_openers_are_bounded(opener, trailer, tag):
+    html = timed_render(opener * 10_000 + trailer)
+    assert tag not in html  # the budget ran out: the trailer stays literal text
 
 
 def test_unclosed_html_tags_are_escaped_after_twenty():
@@ -230,7 +235,7 @@ def test_unclosed_html_tags_are_escaped_after_twenty():
     html = timed_render("<a " * 5_000)
     assert html.count("&lt;a") >= 5_000 - 20
     assert render("a <b>bold</b> and <i>it</i> and x<y") == (
-        "<p>a <b>bold</b> and <i>it</i> and x</p>"
+        "<p>a <b>bold</b> and <i>it</i> and x&lt;y</p>"
     )
 
 
@@ -273,6 +278,16 @@ NUMERIC_QUESTION = """\
     explanation: Ten.
     answers:
       - {value: .inf, fraction: 1}
+"""
+
+
+MORE_QUESTIONS = """\
+  - key: more-{}
+    type: truefalse
+    prompt: True?
+    review: first
+    explanation: Yes.
+    answer: true
 """
 
 
@@ -337,7 +352,12 @@ def hostile_case(name):
         "long prompt": (
             quiz,
             QUIZ.replace("prompt: Which?", "prompt: " + "x" * (MAX_FRAGMENT_LENGTH + 1)).encode(),
-            f"content/{quiz}:9: 'prompt' is 20,001 characters; the limit is 20,000",
+            f"content/{quiz}:8: 'prompt' is 20,001 characters; the limit is 20,000",
+        ),
+        "many questions": (
+            quiz,
+            (QUIZ + "".join(MORE_QUESTIONS.format(i) for i in range(100))).encode(),
+            f"content/{quiz}:1: a quiz has at most 100 questions; this one has 102",
         ),
         "long body": (
             lesson,
@@ -360,14 +380,13 @@ CASES = [
     "impossible date",
     "infinite value",
     "long prompt",
+    "many questions",
     "long body",
 ]
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_hostile_content_file_changes_nothing_and_names_the_line(tmp_path, db, name):
-    from tests.content.test_loader import write_tree
-
     root = write_tree(tmp_path / "content")
     load_content(root)
     before = snapshot()
@@ -381,12 +400,19 @@ def test_hostile_content_file_changes_nothing_and_names_the_line(tmp_path, db, n
     assert snapshot() == before
 
 
-def test_gift_import_refuses_a_prompt_over_the_limit(db):
+def test_gift_import_refuses_what_the_admin_could_not_edit(db):
     from stressed.quizzes.gift import import_gift_into_quiz
 
-    gift = "::Long:: " + "x" * (MAX_FRAGMENT_LENGTH + 1) + " {=right ~wrong}\n"
-    with pytest.raises(ContentError, match="the prompt is 20,0"):
-        import_gift_into_quiz(gift, None, title="Long", slug="long", source="long.gift")
+    long = "::Long:: " + "x" * (MAX_FRAGMENT_LENGTH + 1) + " {=right ~wrong}\n"
+    wide = "::Wide:: Which? {=right " + " ".join(f"~wrong{i}" for i in range(51)) + "}\n"
+    many = "\n".join(f"::Q{i}:: True? {{T}}\n" for i in range(101))
+    for gift, message in [
+        (long, 'long.gift:1: question "Long": the prompt is 20,0'),
+        (wide, "a question has at most 50 options; this one has 52"),
+        (many, "long.gift:1: a quiz has at most 100 questions; this file has 101"),
+    ]:
+        with pytest.raises(ContentError, match=re.escape(message)):
+            import_gift_into_quiz(gift, None, title="Long", slug="long", source="long.gift")
     assert not Quiz.objects.filter(slug="long").exists()
 
 

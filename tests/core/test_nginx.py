@@ -19,13 +19,15 @@ pytestmark = [
     pytest.mark.skipif(find_nginx() is None, reason="nginx is missing (.ci/ensure-nginx.sh)"),
 ]
 PASSWORD = "a-Long-student-passphrase-1"
+PROBE = "0123456789abcdef0123456789abcdef.png"  # a name the upload view would give
 
 
 @pytest.fixture(scope="module")
 def nginx(live_site, tmp_path_factory):
     media_root = live_site.data_dir / "media"
     (media_root / "markdownx").mkdir(parents=True, exist_ok=True)
-    (media_root / "markdownx" / "probe.png").write_bytes(b"\x89PNG\r\n\x1a\nprobe")
+    (media_root / "markdownx" / PROBE).write_bytes(b"\x89PNG\r\n\x1a\nprobe")
+    (media_root / "markdownx" / "evil.svg").write_text("<svg onload=alert(1)></svg>")
     upstream = live_site.url.removeprefix("http://")
     # The development site serves static/ as it is; nginx serves the same folder itself.
     server = Nginx(tmp_path_factory.mktemp("nginx"), upstream, ROOT / "static", media_root)
@@ -90,5 +92,10 @@ def test_nginx_serves_static_and_media_itself(nginx):
     css = Browser().get(nginx + "/static/css/site.css")
     assert css.status == 200 and "X-Cache-Status" not in css.headers
     assert "max-age" in css.header("Cache-Control")
-    media = Browser().get(nginx + "/media/markdownx/probe.png")
+    media = Browser().get(nginx + f"/media/markdownx/{PROBE}")
     assert media.status == 200 and media.header("X-Content-Type-Options") == "nosniff"
+    assert "sandbox" in media.header("Content-Security-Policy")
+    assert media.header("Content-Type") == "image/png"
+    # Nothing but the upload view's own names: not another file that got into MEDIA_ROOT.
+    assert Browser().get(nginx + "/media/markdownx/evil.svg").status == 404
+    assert Browser().get(nginx + "/media/markdownx/").status == 404

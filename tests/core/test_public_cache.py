@@ -17,6 +17,7 @@ from stressed.core import caching
 from stressed.glossary.models import Term
 from stressed.lessons.models import Lesson
 from stressed.quizzes.models import Quiz
+from tests.core.test_head import url_names
 
 USERNAME = "crawler-ada-7"
 PASSWORD = "pw-Long-enough-1"
@@ -37,6 +38,29 @@ def stored_pages():
 
     with mock.patch.object(caching.cache, "set", side_effect=record):
         yield stored
+
+
+def named_urls(attempt_id, question_id, term_id):
+    """Every named URL of the site (Django's admin aside), its parameters filled in, so a new
+    view is crawled without anyone adding it here."""
+    lesson = Lesson.objects.filter(published=True).first()
+    quiz = Quiz.objects.filter(published=True).first()
+    values = {
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+        "term_id": term_id,
+        "uidb64": "MQ",
+        "token": "set-password",
+        "path": "markdownx/0123456789abcdef0123456789abcdef.png",
+    }
+    slugs = {"lessons/": lesson.slug, "glossary/": Term.objects.first().slug, "quizzes/": quiz.slug}
+    urls = []
+    for name, route, params in sorted(set(url_names())):
+        slug = next((s for prefix, s in slugs.items() if route.startswith(prefix)), None)
+        kwargs = {p: values.get(p, slug) for p in params}
+        if None not in kwargs.values():
+            urls.append(reverse(name, kwargs=kwargs))
+    return urls
 
 
 def get_urls():
@@ -114,7 +138,10 @@ def test_nothing_personal_is_public_or_cached(curriculum, make_user, stored_page
         "logged-in student": logged_in(make_user, quiz.slug, lesson_slug),
     }
     attempt_url = ways["logged-in student"].post(reverse("quiz-start", args=[quiz.slug]))
-    urls = get_urls() + [attempt_url["Location"]]
+    attempt_id = int(re.search(r"/attempts/(\d+)/", attempt_url["Location"]).group(1))
+    question_id = quiz.questions.first().pk
+    named = named_urls(attempt_id, question_id, Term.objects.first().pk)
+    urls = list(dict.fromkeys(get_urls() + [attempt_url["Location"]] + named))
     problems, public_bytes = [], {}
     for way, client in ways.items():
         for url in urls:
@@ -210,3 +237,23 @@ def test_session_flag_cookie_follows_the_session(client, curriculum):
     cleared = client.get(reverse("about"))
     assert cleared.cookies[caching.FLAG_COOKIE].value == ""
     assert "public" not in cleared["Cache-Control"]
+
+
+def test_the_session_hint_says_logged_in_and_such_visitors_skip_the_copy(
+    client, curriculum, make_user
+):
+    lesson = Lesson.objects.filter(published=True).first()
+    Client().get(lesson.get_absolute_url())  # the public copy is cached
+    make_user(USERNAME)
+    client.post(reverse("login"), {"username": USERNAME, "password": PASSWORD})
+    assert client.cookies[caching.FLAG_COOKIE].value == caching.ACCOUNT
+    page = client.get(lesson.get_absolute_url())
+    assert USERNAME in page.text and "private" in page["Cache-Control"]
+    # A forged hint gets the public copy: the page of someone not logged in, nothing more.
+    client.cookies[caching.FLAG_COOKIE] = caching.ANONYMOUS
+    page = client.get(lesson.get_absolute_url())
+    assert USERNAME not in page.text and "public" in page["Cache-Control"]
+    # Without any hint the view checks the session, and the hint is put right.
+    del client.cookies[caching.FLAG_COOKIE]
+    page = client.get(lesson.get_absolute_url())
+    assert USERNAME in page.text and page.cookies[caching.FLAG_COOKIE].value == caching.ACCOUNT

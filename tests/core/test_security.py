@@ -159,3 +159,103 @@ def test_markdownx_upload_accepts_only_real_png_and_jpeg(client_as, settings, tm
     assert upload(client, "x.gif", png_bytes("GIF"), "image/gif").status_code == 400
     assert upload(client, "x.html", b"<script>alert(1)</script>", "text/html").status_code == 400
     assert sorted(p.suffix for p in (tmp_path / "markdownx").iterdir()) == [".jpg", ".png"]
+
+
+# Issue 21: decompression bombs, metadata, and where uploads are served. -------------------
+
+
+def png_of_size(width, height, rows=None):
+    """A real, decodable grayscale PNG of any size, built row by row (a 6000×6000 image is
+    about 40 KB on disk and 36 MB once decoded); with `rows`, only that many rows of data."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)  # filter byte + one byte per pixel
+    data = b"".join(compressor.compress(row) for _ in range(rows or height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def test_upload_refuses_too_many_pixels_before_decoding(client_as, settings, tmp_path):
+    from stressed.core.uploads import MAX_PIXELS
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as("instructor")
+    bomb = png_of_size(6_000, 6_000)  # 36 megapixels in 0.04 MB
+    assert len(bomb) < 100_000
+    response = upload(client, "bomb.png", bomb, "image/png")
+    assert response.status_code == 400
+    assert "6000×6000 pixels" in response.json()["image"][0]
+    assert "25 megapixels" in response.json()["image"][0]
+    assert not (tmp_path / "markdownx").exists()
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS
+    # 13000×13000 (169 megapixels; Pillow itself refuses it on opening).
+    response = upload(client, "huge.png", png_of_size(13_000, 13_000, rows=1), "image/png")
+    assert response.status_code == 400
+    assert "25 megapixels" in response.json()["image"][0]
+    assert not (tmp_path / "markdownx").exists()
+    # Just under the limit is accepted, and stored scaled down.
+    response = upload(client, "ok.png", png_of_size(5_000, 5_000), "image/png")
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(stored_bytes(response, tmp_path))).size == (1600, 1600)
+
+
+def stored_bytes(response, media_root):
+    url = re.search(r"\((/media/[^)]+)\)", response.json()["image_code"]).group(1)
+    return (media_root / url.removeprefix("/media/")).read_bytes()
+
+
+def test_upload_strips_comments_text_chunks_and_metadata(client_as, settings, tmp_path):
+    from PIL import PngImagePlugin
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as("instructor")
+    evil = "<script>alert(1)</script>"
+
+    exif = Image.Exif()
+    exif[0x010E] = evil  # ImageDescription
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG", comment=evil, exif=exif)
+    assert evil.encode() in buffer.getvalue()
+    response = upload(client, "c.jpg", buffer.getvalue(), "image/jpeg")
+    assert response.status_code == 200
+    stored = stored_bytes(response, tmp_path)
+    assert b"<script" not in stored and b"Exif" not in stored
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", evil)
+    text.add_itxt("Description", evil)
+    buffer = io.BytesIO()
+    Image.new("P", (8, 8), 1).save(buffer, "PNG", pnginfo=text, dpi=(300, 300))
+    response = upload(client, "t.png", buffer.getvalue(), "image/png")
+    assert response.status_code == 200
+    stored = stored_bytes(response, tmp_path)
+    assert b"<script" not in stored
+    assert not {b"tEXt", b"iTXt", b"zTXt", b"pHYs", b"eXIf"} & {
+        stored[i - 4 : i] for i in range(4, len(stored))
+    }
+    assert Image.open(io.BytesIO(stored)).size == (8, 8)
+
+
+def test_uploads_are_served_in_development_only(client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as("instructor")
+    response = upload(client, "a.png", png_bytes(), "image/png")
+    url = re.search(r"\((/media/[^)]+)\)", response.json()["image_code"]).group(1)
+    settings.DEBUG = True
+    served = client.get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == stored_bytes(response, tmp_path)
+    assert served["Content-Type"] == "image/png"
+    assert client.get("/media/../settings.py").status_code in (400, 404)
+    settings.DEBUG = False
+    assert client.get(url).status_code == 404  # production: nginx serves /media/
