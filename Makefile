@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run test lint format bench check-content clean
+.PHONY: install browser nginx run test lint format bench check-content clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,16 @@ install: $(INSTALLED)
 browser:
 	bash .ci/ensure-browser.sh
 
+# Debian's nginx, which tests/core/test_nginx.py starts in front of gunicorn.
+nginx:
+	bash .ci/ensure-nginx.sh
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser
+test: install browser nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
