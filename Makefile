@@ -47,7 +47,7 @@ check-content: install
 	$(PY) manage.py load_content --check
 
 bench: install
-	$(PY) -m stressed.benchmark $(BENCH_ARGS)
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles tests/e2e/node_modules data/*.sqlite3*

@@ -1,4 +1,6 @@
-"""Helpers for `python -m stressed.benchmark` (`make bench`).
+"""The load benchmark, `python -m bench` (`make bench`). It lives outside the `stressed` package,
+so it is not installed with the site; the test suite shares its gunicorn launcher
+(`bench.server`) and HTTP client (`bench.client`) for the tests against real servers.
 
 The harness runs in a plain Python process and never imports Django: the site under test
 runs in gunicorn subprocesses with production settings, and the harness only talks HTTP to

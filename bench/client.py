@@ -22,26 +22,35 @@ class Reply:
     def text(self):
         return self.body.decode("utf-8", "replace")
 
+    def header(self, name):
+        return self.headers.get(name, "")
+
 
 class Client:
     """One visitor: its own cookies. Each request opens a fresh connection because gunicorn's
     sync workers close the connection after every response anyway (no keep-alive), and a
     fresh connection can never be a stale one, so a POST is never retried or sent twice."""
 
-    def __init__(self, host, port, timeout=30.0):
+    def __init__(self, host=None, port=None, timeout=30.0):
         self.host, self.port, self.timeout = host, port, timeout
         self.origin = f"http://{host}:{port}"
         self.cookies = {}
 
     def request(self, method, path, form=None, headers=None):
-        body = urlencode(form).encode() if form is not None else None
-        sent = {"Host": f"{self.host}:{self.port}", "User-Agent": "stressed-bench"}
+        """`path` on this client's server, or an absolute http:// URL on any port (cookies
+        go with it, as a browser sends a host's cookies to every port)."""
+        host, port = self.host, self.port
+        if path.startswith("http://"):
+            parts = urlsplit(path)
+            host, port, path = parts.hostname, parts.port, local_path(path)
+        body = urlencode(form, doseq=True).encode() if form is not None else None
+        sent = {"Host": f"{host}:{port}", "User-Agent": "stressed-bench"}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             sent["Cookie"] = self.cookie_header()
         sent.update(headers or {})
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        connection = http.client.HTTPConnection(host, port, timeout=self.timeout)
         started = time.perf_counter()
         try:
             connection.request(method, path, body=body, headers=sent)
@@ -60,9 +69,13 @@ class Client:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
+    def cookie(self, name):
+        return self.cookies.get(name)
+
     def post(self, path, form, headers=None):
         # Django checks the Referer only on HTTPS; sending it anyway is what a browser does.
-        sent = {"Referer": self.origin + "/"}
+        origin = f"http://{urlsplit(path).netloc}" if path.startswith("http://") else self.origin
+        sent = {"Referer": origin + "/"}
         sent.update(headers or {})
         return self.request("POST", path, form=form, headers=sent)
 

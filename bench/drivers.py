@@ -9,8 +9,8 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from stressed.bench.client import Client, local_path
-from stressed.bench.parse import (
+from bench.client import Client, local_path
+from bench.parse import (
     attempt_and_question,
     css_resources,
     page_resources,
@@ -18,8 +18,8 @@ from stressed.bench.parse import (
     question_forms,
     start_form,
 )
-from stressed.bench.server import HOST, HarnessError
-from stressed.bench.students import answer_all
+from bench.server import HOST, HarnessError
+from bench.students import answer_all
 
 # --- wrk ---------------------------------------------------------------------------------
 

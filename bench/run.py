@@ -1,8 +1,8 @@
 """`make bench`: measure the site as deployed (production settings, gunicorn, whitenoise) on
 this machine, and print the figures beside their targets.
 
-    python -m stressed.benchmark            # full run, about a minute and a half
-    python -m stressed.benchmark --smoke    # every phase for a second or two, for CI
+    python -m bench            # full run, about a minute and a half
+    python -m bench --smoke    # every phase for a second or two, for CI
 
 One run prepares a throwaway data dir (migrate, load_content, collectstatic), starts gunicorn
 on a free loopback port, and measures:
@@ -29,17 +29,17 @@ import os
 import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from stressed.bench.client import Client
-from stressed.bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
-from stressed.bench.nginx import Nginx, NginxError, ensure_nginx
-from stressed.bench.parse import percentile
-from stressed.bench.server import HOST, CpuWatch, Gunicorn, HarnessError, Site, ensure_wrk
+from bench.client import Client
+from bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
+from bench.importload import run_import_load
+from bench.nginx import Nginx, NginxError, ensure_nginx
+from bench.parse import percentile
+from bench.server import HOST, CpuWatch, Gunicorn, HarnessError, Site, ensure_wrk
 
 SAME_SIZE_FILE = "bench/same-size.html"  # under STATIC_ROOT, so at /static/bench/...
 GLOSSARY_TWIN = "bench/same-size-glossary.html"  # the glossary index's size
@@ -47,8 +47,14 @@ GLOSSARY_PATH = "/glossary/"
 PREFERRED_LESSON = "snris"
 WARMUP_SECONDS = 1  # fills each worker's page cache and the OS caches before measuring
 
-FULL = dict(duration=10, rounds=5, connections=32, students=32, quizzes=2, think=1.0, timeout=300)
-SMOKE = dict(duration=1, rounds=1, connections=8, students=4, quizzes=1, think=0.1, timeout=120)
+FULL = dict(
+    duration=10, rounds=5, connections=32, students=32, quizzes=2, think=1.0, timeout=420,
+    import_questions=20_000,
+)  # fmt: skip
+SMOKE = dict(
+    duration=1, rounds=1, connections=8, students=4, quizzes=1, think=0.1, timeout=180,
+    import_questions=300,
+)  # fmt: skip
 
 BUSY_CORES = 0.25  # CPU used by other processes above which the figures are noisy
 
@@ -78,7 +84,7 @@ class Row:
 def parse_args(argv=None):
     cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(
-        prog="python -m stressed.benchmark",
+        prog="python -m bench",
         description="Benchmark the site under production settings with gunicorn and wrk.",
     )
     parser.add_argument("--smoke", action="store_true", help="every phase briefly (CI)")
@@ -98,7 +104,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--quizzes", type=int, help="quizzes per student in (d) (2; 0 = all; smoke 1)"
     )
-    parser.add_argument("--timeout", type=int, help="limit for the whole run, s (300; smoke 120)")
+    parser.add_argument(
+        "--import-questions", type=int,
+        help="questions in (e), the import beside students (20000; smoke 300)",
+    )  # fmt: skip
+    parser.add_argument("--timeout", type=int, help="limit for the whole run, s (420; smoke 180)")
     parser.add_argument("--content", help="content folder to load (default: content/)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     args = parser.parse_args(argv)
@@ -341,7 +351,6 @@ def measure(args, site, server, started):
     rows["d0"] = quiz_row(
         f"(d0) quiz answer POST, {args.students} students, no pauses (info)", flat_out
     )
-    stored = verify_stored(site.db_path, alone.answers + quiz.answers + flat_out.answers)
 
     # Informational: a returning student has a session, so each request reads it and records
     # the visit; the page is one of the lesson's two cached variants.
@@ -352,8 +361,20 @@ def measure(args, site, server, started):
     rows["b*"] = wrk_phase(args.wrk, url, label, args, [f"Cookie: {cookie}"])
 
     weight = page_weight(Client(HOST, server.port), lesson_path)
+    say(
+        f"(e) load_content of {args.import_questions:,} questions while {args.students} students "
+        "answer…"
+    )
+    imported = run_import_load(
+        site, server.port, quiz_slugs[:1], args.students, args.think, args.import_questions,
+        timeout=_left(started + args.timeout - 10),
+    )  # fmt: skip
+    stored = verify_stored(site.db_path, alone.answers + quiz.answers + flat_out.answers)
+    imported_stored = verify_stored(site.db_path, imported.answers)
     server.sample_memory()
     return {
+        "imported": imported,
+        "imported_stored": imported_stored,
         "rows": rows,
         "ratios": ratios,
         "quiz": quiz,
@@ -432,6 +453,16 @@ def report(args, figures):
     )
     for answer in (figures["alone"].errors + quiz.errors + figures["flat_out"].errors)[:5]:
         say(f"  error: {answer.action} -> {answer.error}")
+    imported, imported_stored = figures["imported"], figures["imported_stored"]
+    say(
+        f"\n(e) Import beside students: load_content of {imported.questions:,} questions took "
+        f"{imported.import_seconds:.1f} s; meanwhile {len(imported.answers)} answers were sent "
+        f"(p99 {ms(percentile(imported.latencies_ms, 99))} ms), "
+        f"{len(imported.errors)} errors, {imported_stored.lost} lost, "
+        f"{imported_stored.duplicates} duplicated"
+    )
+    for answer in imported.errors[:5]:
+        say(f"  error: {answer.action} -> {answer.error}")
     page_kb = report_weight(figures["weight"], figures["lesson_path"])
     worker_mb = report_memory(figures["peaks_kb"])
 
@@ -455,6 +486,9 @@ def report(args, figures):
          d.p99_ms is not None and d.p99_ms < MAX_ANSWER_P99_MS),
         ("(d) 0 errors", str(d.errors), d.errors == 0),
         ("(d) 0 lost, 0 duplicated", f"{stored.lost} lost, {stored.duplicates} dup", stored.intact),
+        (f"(e) {imported.questions:,}-question import: 0 student errors",
+         f"{len(imported.errors)} errors, {imported_stored.lost} lost",
+         not imported.errors and imported_stored.intact and len(imported.answers) > 0),
         (f"lesson page < {MAX_PAGE_KB} KB compressed", f"{page_kb:.1f} KB", page_kb < MAX_PAGE_KB),
         (f"gunicorn worker < {MAX_WORKER_MB} MB", f"{worker_mb:.1f} MB",
          0 < worker_mb < MAX_WORKER_MB),
@@ -508,11 +542,7 @@ def main(argv=None):
             shutil.rmtree(tmp, ignore_errors=True)
     report(args, figures)
     say(f"\nTook {time.monotonic() - started:.0f} s.")
-    if not figures["stored"].intact:
+    if not (figures["stored"].intact and figures["imported_stored"].intact):
         say("BENCHMARK FAILED: answers were lost or stored twice (see 'Quiz answers' above).")
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

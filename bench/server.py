@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from stressed.bench.client import Client
+from bench.client import Client
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 
 
@@ -27,21 +27,32 @@ def _tail(text, lines=30):
 
 
 class Site:
-    """Production settings over a temporary data dir, so a run never touches data/."""
+    """The site over a temporary data dir, so a run never touches data/.
 
-    def __init__(self, root, content=None):
+    The benchmark runs production settings. The test suite (`tests/live.py`) runs development
+    settings with DEBUG off and keeps a CACHE_URL it was given (two servers sharing Redis);
+    `extra_env` adds settings such as a higher lockout limit for tests that log in often."""
+
+    def __init__(self, root, content=None, production=True, extra_env=None):
         self.root = Path(root)
         self.content = content  # None: the project's content/ folder
+        self.production = production
         self.static_root = self.root / "static"
         self.db_path = self.root / "stressed.sqlite3"
         self.env = self._environment()
+        self.env.update(extra_env or {})
 
     def _environment(self):
         env = dict(os.environ)
-        # The harness checks answers in the SQLite file and each worker needs its own
-        # in-process cache, as in the default deployment: ignore any outside DB or cache.
-        for name in ("DATABASE_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"):
+        # Answers are checked in the SQLite file, so never an outside database. The benchmark
+        # measures the default deployment, with each worker's own in-process cache.
+        for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
             env.pop(name, None)
+        if not self.production:
+            env.pop("DJANGO_ENV", None)
+            env.update(DJANGO_DEBUG="false", STRESSED_DATA_DIR=str(self.root))
+            return env
+        env.pop("CACHE_URL", None)
         env.update(
             DJANGO_ENV="production",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(64),  # 86 characters
@@ -72,10 +83,13 @@ class Site:
         return done.stdout
 
     def prepare(self):
-        """migrate, load_content, collectstatic; returns {step: seconds}."""
+        """migrate, load_content and (in production) collectstatic; returns {step: seconds}."""
         timings = {}
         load = ("load_content", "--root", str(self.content)) if self.content else ("load_content",)
-        for step in (("migrate", "--noinput"), load, ("collectstatic", "--noinput")):
+        steps = [("migrate", "--noinput"), load]
+        if self.production:
+            steps.append(("collectstatic", "--noinput"))
+        for step in steps:
             started = time.perf_counter()
             self.manage(*step)
             timings[step[0]] = time.perf_counter() - started
@@ -124,8 +138,9 @@ def _gunicorn_command():
 class Gunicorn:
     """One gunicorn master on a free loopback port. Always call stop() (in a finally)."""
 
-    def __init__(self, site, workers, log_path):
+    def __init__(self, site, workers, log_path, threads=1):
         self.site, self.workers, self.log_path = site, workers, Path(log_path)
+        self.threads = threads
         self.port = None
         self.process = None
         self.peak_kb = {}  # worker pid -> VmHWM (kB), highest seen
@@ -137,6 +152,7 @@ class Gunicorn:
             "stressed.wsgi:application",
             f"--bind={HOST}:{self.port}",
             f"--workers={self.workers}",
+            f"--threads={self.threads}",
             "--graceful-timeout=5",
             "--log-level=warning",
             # gunicorn 27 opens a control socket in ~/.gunicorn by default; a benchmark
@@ -149,6 +165,10 @@ class Gunicorn:
         )
         self._wait_until_ready(timeout)
         return self
+
+    @property
+    def url(self):
+        return f"http://{HOST}:{self.port}"
 
     def _wait_until_ready(self, timeout):
         """Until every worker has booted and the site answers 200 on the home page."""

@@ -18,7 +18,7 @@ import random
 import time
 from urllib.parse import urlencode
 
-from stressed.bench.server import HarnessError
+from bench.server import HarnessError
 
 READ_LIMIT = 1 << 20  # no answer card comes near this
 

@@ -131,4 +131,4 @@ def live_site(tmp_path_factory):
 
     site = start_site(tmp_path_factory.mktemp("live-site"))
     yield site
-    stop_site(site.process)
+    stop_site(site)

@@ -1,101 +1,51 @@
 """A real server for browser and concurrency tests: gunicorn on 127.0.0.1, on its own SQLite
-database in a temporary folder, with the real curriculum loaded. Stopped by its PID."""
+database in a temporary folder, with the real curriculum loaded. Stopped by its PID.
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+It is the benchmark's launcher (`bench.server`) with development settings and DEBUG off, so
+the suite and `make bench` start gunicorn the same way."""
+
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+from bench.server import REPO, Gunicorn, HarnessError, Site
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+ROOT = REPO
 
 
 @dataclass
 class LiveSite:
     url: str
-    data_dir: Path
-    env: dict
-    process: subprocess.Popen
+    site: Site
+    server: Gunicorn
+
+    @property
+    def data_dir(self):
+        return self.site.root
 
     @property
     def database(self):
-        return self.data_dir / "stressed.sqlite3"
+        return self.site.db_path
+
+    @property
+    def env(self):
+        return self.site.env
 
     def manage(self, *args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        return self.site.manage(*args)
 
 
 def start_site(data_dir: Path, workers=2, threads=4) -> LiveSite:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "stressed.settings",
-        "STRESSED_DATA_DIR": str(data_dir),
-        "DJANGO_DEBUG": "false",
-        "AXES_FAILURE_LIMIT": "50",
-    }
-    env.pop("DATABASE_URL", None)  # the live site always runs on its own SQLite file
-    for command in (["migrate", "--noinput"], ["load_content"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "stressed.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/about/", timeout=2)
-            return LiveSite(url, data_dir, env, process)
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("the test server exited during start-up") from None
-            time.sleep(0.2)
-    stop_site(process)
-    raise RuntimeError("the test server did not answer within 30 s")
+    # Many tests log in to the same site: a higher lockout limit than production's.
+    site = Site(data_dir, production=False, extra_env={"AXES_FAILURE_LIMIT": "50"})
+    site.prepare()
+    server = Gunicorn(site, workers, data_dir / "gunicorn.log", threads=threads)
+    try:
+        server.start(timeout=60)
+    except HarnessError as error:
+        server.stop()
+        raise RuntimeError(f"the test server did not start: {error}") from None
+    return LiveSite(server.url, site, server)
 
 
-def stop_site(process):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def stop_site(live: LiveSite):
+    live.server.stop()

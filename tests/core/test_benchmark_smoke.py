@@ -1,4 +1,4 @@
-"""The pure pieces of `python -m stressed.benchmark` (the full run is `make bench`, and CI runs
+"""The pure pieces of `python -m bench` (the full run is `make bench`, and CI runs
 `--smoke`; neither belongs in pytest): wrk output parsing, percentiles, and reading the
 question forms off an attempt page, so a template change can't silently break the benchmark."""
 
@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from stressed import benchmark
-from stressed.bench.client import Client
-from stressed.bench.drivers import Answer
-from stressed.bench.parse import (
+from bench import run as benchmark
+from bench.client import Client
+from bench.drivers import Answer
+from bench.parse import (
     attempt_and_question,
     css_resources,
     page_resources,
@@ -21,7 +21,7 @@ from stressed.bench.parse import (
     start_form,
     to_ms,
 )
-from stressed.bench.students import answer_all
+from bench.students import answer_all
 
 # Captured from `wrk -t2 -c8 -d2s --latency` on this project's CI machine.
 WRK_OK = """\

@@ -9,9 +9,10 @@ import os
 
 import pytest
 
-from stressed.bench.nginx import Nginx, find_nginx
+from bench.client import Client
+from bench.nginx import Nginx, find_nginx
+from tests.forms import forms
 from tests.live import ROOT
-from tests.web import Browser, forms
 
 pytestmark = [
     pytest.mark.live,
@@ -48,14 +49,14 @@ def lesson_path(live_site):
 
 def test_a_public_page_is_a_hit_the_second_time(nginx, live_site):
     path = lesson_path(live_site)
-    first, second = Browser().get(nginx + path), Browser().get(nginx + path)
+    first, second = Client().get(nginx + path), Client().get(nginx + path)
     assert first.status == second.status == 200
     assert "public" in first.header("Cache-Control")
     assert first.header("X-Cache-Status") in ("MISS", "EXPIRED", "HIT")
     assert second.header("X-Cache-Status") == "HIT"
     assert second.text == first.text
     # A visitor with nothing but a CSRF cookie (from a quiz's Start form) shares the copy.
-    visitor = Browser()
+    visitor = Client()
     visitor.get(nginx + "/accounts/login/")
     assert visitor.cookie("csrftoken")
     assert visitor.get(nginx + path).header("X-Cache-Status") == "HIT"
@@ -64,13 +65,13 @@ def test_a_public_page_is_a_hit_the_second_time(nginx, live_site):
 def test_a_logged_in_page_is_never_a_hit(nginx, live_site):
     username = f"nginx-student-{os.getpid()}"
     live_site.manage("create_user", username, "--password", PASSWORD)
-    student = Browser()
+    student = Client()
     login = student.get(nginx + "/accounts/login/")
     form = next(f for f in forms(login.text) if "password" in {n for n, _ in f["fields"]})
     fields = dict(form["fields"]) | {"username": username, "password": PASSWORD}
     assert student.post(nginx + "/accounts/login/", fields).status == 302
     path = lesson_path(live_site)
-    Browser().get(nginx + path)  # the public copy is in the cache
+    Client().get(nginx + path)  # the public copy is in the cache
     for _ in range(3):
         page = student.get(nginx + path)
         assert page.status == 200 and username in page.text
@@ -84,18 +85,18 @@ def test_a_logged_in_page_is_never_a_hit(nginx, live_site):
 def test_private_fragments_and_pages_are_never_hits(nginx):
     for path in ("/progress/", "/accounts/login/"):
         for _ in range(2):
-            reply = Browser().get(nginx + path)
+            reply = Client().get(nginx + path)
             assert reply.header("X-Cache-Status") != "HIT", path
 
 
 def test_nginx_serves_static_and_media_itself(nginx):
-    css = Browser().get(nginx + "/static/css/site.css")
+    css = Client().get(nginx + "/static/css/site.css")
     assert css.status == 200 and "X-Cache-Status" not in css.headers
     assert "max-age" in css.header("Cache-Control")
-    media = Browser().get(nginx + f"/media/markdownx/{PROBE}")
+    media = Client().get(nginx + f"/media/markdownx/{PROBE}")
     assert media.status == 200 and media.header("X-Content-Type-Options") == "nosniff"
     assert "sandbox" in media.header("Content-Security-Policy")
     assert media.header("Content-Type") == "image/png"
     # Nothing but the upload view's own names: not another file that got into MEDIA_ROOT.
-    assert Browser().get(nginx + "/media/markdownx/evil.svg").status == 404
-    assert Browser().get(nginx + "/media/markdownx/").status == 404
+    assert Client().get(nginx + "/media/markdownx/evil.svg").status == 404
+    assert Client().get(nginx + "/media/markdownx/").status == 404

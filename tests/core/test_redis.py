@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 
+from bench.client import Client
+from tests.forms import forms
 from tests.live import start_site, stop_site
-from tests.web import Browser, forms
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
 pytestmark = [
@@ -32,12 +33,12 @@ def two_sites(tmp_path_factory):
     try:
         second = start_site(data_dir, workers=2, threads=2)  # same database, same Redis
     except Exception:
-        stop_site(first.process)
+        stop_site(first)
         raise
     first.manage("create_user", "editor", "--password", PASSWORD, "--role", "admin")
     yield first, second
-    stop_site(second.process)
-    stop_site(first.process)
+    stop_site(second)
+    stop_site(first)
 
 
 def log_in(browser, site):
@@ -59,7 +60,7 @@ def test_an_admin_edit_through_one_server_shows_through_the_other(two_sites):
         ).fetchone()
     page_url = f"/lessons/{slug}/"
     for site in (first, second, second):  # cached by both, and a hit on the second
-        page = Browser().get(site.url + page_url)
+        page = Client().get(site.url + page_url)
         assert page.status == 200 and title in page.text
         assert "public" in page.header("Cache-Control")
 
@@ -68,7 +69,7 @@ def test_an_admin_edit_through_one_server_shows_through_the_other(two_sites):
     stored = redis.Redis.from_url(CACHE_URL).keys("*stressed:page:*")
     assert stored, "the servers did not keep their pages in Redis"
 
-    admin = Browser()
+    admin = Client()
     log_in(admin, first)
     change = f"{first.url}/admin/lessons/lesson/{lesson_id}/change/"
     form = next(f for f in forms(admin.get(change).text) if "title" in dict(f["fields"]))
@@ -81,7 +82,7 @@ def test_an_admin_edit_through_one_server_shows_through_the_other(two_sites):
     assert saved.status == 302, re.findall(r'class="errorlist[^"]*">(.*?)</ul>', saved.text)
 
     # The very next request through the other server has the new title.
-    page = Browser().get(second.url + page_url)
+    page = Client().get(second.url + page_url)
     assert new_title in page.text, "the second server served a stale copy"
     # One session for both: the admin's log-in made on the first is good on the second.
     assert admin.get(second.url + "/admin/").status == 200

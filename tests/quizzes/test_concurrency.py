@@ -7,36 +7,36 @@ import json
 import re
 import sqlite3
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
+
+from bench.client import Client
 
 STUDENTS = 8
 QUIZ = "norepinephrine-pain-and-fibromyalgia-quiz"
 
 
 class Student:
+    """One browser-like visitor on the shared test client, following redirects as a browser
+    does after a POST."""
+
     def __init__(self, base):
+        self.client = Client()
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def _follow(self, reply, path):
+        while reply.status in (301, 302, 303):
+            path = reply.header("Location")
+            reply = self.client.get(self.base + path)
+        return reply, path
 
     def get(self, path):
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.geturl(), response.read().decode()
+        reply, final = self._follow(self.client.get(self.base + path), path)
+        return self.base + final, reply.text
 
     def post(self, path, fields):
-        data = urllib.parse.urlencode(fields, doseq=True).encode()
-        request = urllib.request.Request(
-            self.base + path, data=data, headers={"Referer": self.base + "/"}
-        )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, path, error.read().decode()
+        reply, final = self._follow(self.client.post(self.base + path, fields), path)
+        return reply.status, self.base + final, reply.text
 
 
 def csrf(page):

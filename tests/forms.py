@@ -1,60 +1,7 @@
-"""A small HTTP client for tests against real servers (gunicorn, nginx): a cookie jar that
-behaves like a browser's, no redirects followed, and a parser for a page's forms."""
+"""Every <form> of a page with the values a browser would submit, for tests that drive real
+servers (gunicorn, nginx) through `bench.client.Client`."""
 
-import http.client
-import http.cookiejar
-import urllib.error
-import urllib.parse
-import urllib.request
-from dataclasses import dataclass
 from html.parser import HTMLParser
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    def header(self, name):
-        return self.headers.get(name, "")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """One visitor: its own cookies (kept like a browser does, deleted ones dropped)."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-
-    def request(self, url, data=None, headers=None):
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, headers=headers or {})
-        if body is not None:
-            request.add_header("Referer", url)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return Reply(
-                    response.status, response.headers, response.read().decode(errors="replace")
-                )
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, error.headers, error.read().decode(errors="replace"))
-
-    def get(self, url, headers=None):
-        return self.request(url, headers=headers)
-
-    def post(self, url, data, headers=None):
-        return self.request(url, data, headers)
-
-    def cookie(self, name):
-        return next((c.value for c in self.jar if c.name == name), None)
 
 
 class _Forms(HTMLParser):
