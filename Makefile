@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser nginx run test lint format bench check-content clean
+.PHONY: install browser nginx run dev test lint format bench check-content clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,17 @@ browser:
 nginx:
 	bash .ci/ensure-nginx.sh
 
+# DEBUG off: the site's own error pages, static files from whitenoise.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# For development: DEBUG on (Django's error pages with tracebacks), runserver reloads code.
+dev: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -35,6 +42,7 @@ test: install browser nginx
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(PY) -m ruff check --fix .

@@ -17,6 +17,7 @@ on a free loopback port, and measures:
       cache;
   (d) quiz answers POSTed by concurrent students, each with their own session, then checked
       in the database: every answer stored exactly once;
+  (g) an instructor's gradebook for 200 students × 20 assignments (`manage.py seed_class`);
   the lesson page's weight (HTML and what it references, compressed) and each gunicorn
   worker's peak memory.
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 
 from bench.client import Client
 from bench.drivers import page_weight, run_quiz_load, run_wrk, verify_stored
+from bench.gradebook import run_gradebook
 from bench.importload import run_import_load
 from bench.nginx import Nginx, NginxError, ensure_nginx
 from bench.parse import percentile
@@ -67,6 +69,8 @@ MIN_SESSION_RATIO = 0.50
 MAX_ANSWER_P99_MS = 50
 MAX_PAGE_KB = 100
 MAX_WORKER_MB = 100
+MAX_GRADEBOOK_MS = 300  # issue 17: 200 students × 20 assignments
+GRADEBOOK_REQUESTS = {False: 20, True: 3}  # full run, --smoke
 
 
 @dataclass
@@ -360,6 +364,9 @@ def measure(args, site, server, started):
     url = f"http://{HOST}:{server.port}{lesson_path}"
     rows["b*"] = wrk_phase(args.wrk, url, label, args, [f"Cookie: {cookie}"])
 
+    say("(g) gradebook: seeding a class of 200 students × 20 assignments…")
+    gradebook = run_gradebook(site, server.port, HOST, requests=GRADEBOOK_REQUESTS[args.smoke])
+
     weight = page_weight(Client(HOST, server.port), lesson_path)
     say(
         f"(e) load_content of {args.import_questions:,} questions while {args.students} students "
@@ -386,6 +393,7 @@ def measure(args, site, server, started):
         "peaks_kb": dict(server.peak_kb),
         "nginx_note": nginx_note,
         "others_cores": watch.others_cores(),
+        "gradebook": gradebook,
     }
 
 
@@ -463,6 +471,12 @@ def report(args, figures):
     )
     for answer in imported.errors[:5]:
         say(f"  error: {answer.action} -> {answer.error}")
+    book = figures["gradebook"]
+    say(
+        f"\n(g) Gradebook, {book.students} students × {book.assignments} assignments, one "
+        f"instructor, {len(book.seconds)} GETs: p50 {ms(book.p50_ms)} ms, p99 "
+        f"{ms(book.p99_ms)} ms, {book.bytes / 1024:.0f} KB of HTML"
+    )
     page_kb = report_weight(figures["weight"], figures["lesson_path"])
     worker_mb = report_memory(figures["peaks_kb"])
 
@@ -492,6 +506,8 @@ def report(args, figures):
         (f"lesson page < {MAX_PAGE_KB} KB compressed", f"{page_kb:.1f} KB", page_kb < MAX_PAGE_KB),
         (f"gunicorn worker < {MAX_WORKER_MB} MB", f"{worker_mb:.1f} MB",
          0 < worker_mb < MAX_WORKER_MB),
+        (f"(g) gradebook 200×20 p50 < {MAX_GRADEBOOK_MS} ms", f"{ms(book.p50_ms)} ms",
+         book.p50_ms is not None and book.p50_ms < MAX_GRADEBOOK_MS),
     ]  # fmt: skip
     if figures.get("nginx_note"):
         say(f"\n{figures['nginx_note']}")

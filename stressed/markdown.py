@@ -7,7 +7,7 @@ explicit allowlist. Nothing else in the project turns user text into markup.
 
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -348,7 +348,40 @@ def render_document(text: str) -> Rendered:
         # The nesting guard stops every deep structure we know of; should another appear,
         # the reader still gets the text rather than an error page.
         return Rendered(html=f"<pre>{escape(text)}</pre>")
-    return Rendered(html=sanitize(converted), toc=_simplify_toc(md.toc_tokens))
+    return Rendered(html=wrap_tables(sanitize(converted)), toc=_simplify_toc(md.toc_tokens))
+
+
+TABLE_RE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+CAPTION_RE = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+HEADER_RE = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _table_label(table):
+    """A name for a table's scroll region: its caption, else its column headings."""
+    caption = CAPTION_RE.search(table)
+    if caption:
+        text = caption.group(1)
+    else:
+        text = ", ".join(HEADER_RE.findall(table)[:4])
+    text = " ".join(unescape(TAG_RE.sub("", text)).split())
+    return f"Table: {text}"[:120] if text else "Table"
+
+
+def wrap_tables(html):
+    """Put each table in a scroll region of its own (wide tables scroll sideways on a phone,
+    not the page), one that a keyboard can focus and scroll and that has a name. Runs after
+    sanitizing: the wrapper is ours, never the author's; the label is text from the already
+    sanitized table, escaped again."""
+
+    def wrap(match):
+        label = escape(_table_label(match.group(0)), quote=True)
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{match.group(0)}</div>"
+        )
+
+    return TABLE_RE.sub(wrap, html)
 
 
 def render(text: str) -> str:

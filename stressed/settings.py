@@ -44,7 +44,9 @@ else:
         "DJANGO_SECRET_KEY", "dev-insecure-key-stressed-0123456789-do-not-use-in-production"
     )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-    DEBUG = env_bool("DJANGO_DEBUG", True)
+    # Off unless asked for (`make dev`): `make run` shows the site's own error pages, and
+    # whitenoise still serves static files from static/ (WHITENOISE_USE_FINDERS below).
+    DEBUG = env_bool("DJANGO_DEBUG", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,11 +62,15 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "stressed.core",
+    "stressed.content",
     "stressed.lessons",
     "stressed.glossary",
     "stressed.quizzes",
     "stressed.progress",
+    "stressed.classes",
+    "stressed.accounts",
     "stressed.lti",
+    "stressed.search",
 ]
 
 MIDDLEWARE = [
@@ -172,7 +178,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked-out.html"
 AXES_RESET_ON_SUCCESS = True
-# A completed password reset also clears the user's lockouts (progress/reset_views.py).
+# A completed password reset also clears the user's lockouts (accounts/reset_views.py).
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 if BEHIND_PROXY:
     # Behind a load balancer every request arrives from its address, so one attacker would

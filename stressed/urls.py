@@ -9,7 +9,10 @@ urlpatterns = [
     path("glossary/", include("stressed.glossary.urls")),
     path("", include("stressed.quizzes.urls")),
     path("", include("stressed.progress.urls")),
+    path("", include("stressed.accounts.urls")),
     path("about/", views.about, name="about"),
+    path("search/", include("stressed.search.urls")),
+    path("classes/", include("stressed.classes.urls")),
     path("lti/", include("stressed.lti.urls")),
     # Our staff-only views at markdownx's URL names, registered before its own.
     path("markdownx/markdownify/", uploads.markdown_preview, name="markdownx_markdownify"),

@@ -90,6 +90,21 @@ def build_quiz(make_lesson):
     return quiz
 
 
+def add_ordering_question(quiz, order=7):
+    """An ordering question on `quiz`: four steps, authored in the right order."""
+    q = Question.objects.create(
+        quiz=quiz,
+        order=order,
+        type="ordering",
+        prompt="Put the synthesis in order.",
+        explanation="Tyrosine hydroxylase is first.",
+        review_anchor="first",
+    )
+    for place, text in enumerate(["Tyrosine", "L-DOPA", "Dopamine", "Norepinephrine"], 1):
+        Choice.objects.create(question=q, order=place, text=text, fraction=1, value=place)
+    return q
+
+
 def start(client, quiz):
     """Start an attempt through the real flow; return its id."""
     response = client.post(f"/quizzes/{quiz.slug}/start/")
@@ -115,4 +130,6 @@ def right_answer(attempt_id, question):
         return {"text": best.text}
     if question.type == "numeric":
         return {"number": str(best.value if best.value is not None else best.min_value)}
+    if question.type == "ordering":
+        return {f"position-{token(attempt_id, c)}": str(int(c.value)) for c in choices}
     return {f"match-{c.pk}": token(attempt_id, c) for c in choices}

@@ -7,6 +7,8 @@
   document.addEventListener("htmx:load", function (event) {
     var root = event.detail && event.detail.elt;
     if (!root || root === document.body) return;
+    // Parts that arrive without the visitor asking (their progress, on load) keep focus put.
+    if (root.hasAttribute && root.hasAttribute("data-quiet")) return;
     var target = root.matches && root.matches("[data-autofocus]") ? root : root.querySelector && root.querySelector("[data-autofocus]");
     // A card sent back with an error: focus its first control, next to the message.
     if (!target && root.querySelector && root.querySelector(".form-error")) {
@@ -83,6 +85,44 @@
       ref.classList.remove("is-dismissed");
     }
   });
+  // Reading position, for "Continue: lesson 3, Receptors" on the home page. The lesson's
+  // private part holds a small form (with its CSRF token) that htmx posts when it loads; here
+  // we post it again, with the heading's id, when a new heading scrolls past the upper part
+  // of the window. Visitors with no session never get the form, so nothing is sent for them.
+  var reading = null;
+  function lastHeadingReached() {
+    var reached = "";
+    var line = window.innerHeight * 0.4;
+    document.querySelectorAll(".lesson-body h2[id], .lesson-body h3[id]").forEach(function (heading) {
+      if (heading.getBoundingClientRect().top < line) reached = heading.id;
+    });
+    return reached;
+  }
+  function watchReading() {
+    var form = document.querySelector("form[data-reading]");
+    if (!form || !window.htmx) return;
+    var first = reading === null;
+    reading = { form: form, input: form.querySelector("input[name=section]"), last: "", queued: false };
+    if (!first) return;
+    window.addEventListener("scroll", function () {
+      if (reading.queued || !reading.form.isConnected) return;
+      reading.queued = true;
+      window.requestAnimationFrame(function () {
+        reading.queued = false;
+        var id = lastHeadingReached();
+        if (id && id !== reading.last) {
+          reading.last = id;
+          reading.input.value = id;
+          htmx.trigger(reading.form, "reached"); // htmx waits a second for the reader to settle
+        }
+      });
+    }, { passive: true });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (root && root.querySelector && root.querySelector("form[data-reading]")) watchReading();
+  });
+  watchReading(); // logged in: the form is in the page itself
   // Public pages are the same bytes for every visitor who is not logged in (so any cache may
   // keep them); a visitor's own parts come from small private fragments. The has_session
   // cookie (not a secret: it only says "this browser has a session") tells us whether there
@@ -105,7 +145,8 @@
     if (!slot) return;
     event.preventDefault();
     var id = slot.id;
-    htmx.ajax("GET", slot.getAttribute("data-personal"), { target: slot, swap: "outerHTML" })
+    // "?then=submit": the form alone, without the end-of-lesson tracker that would post too.
+    htmx.ajax("GET", slot.getAttribute("data-personal") + "?then=submit", { target: slot, swap: "outerHTML" })
       .then(function () {
         var control = document.getElementById(id);
         var form = control && control.querySelector("form");

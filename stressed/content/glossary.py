@@ -7,6 +7,7 @@ from pathlib import Path
 
 from stressed.content.fields import Fields
 from stressed.content.yamlio import line_of, load_yaml, read_text, strip_lines
+from stressed.glossary.labels import SHORT_MAX
 
 TERM_FIELDS = {
     "slug",
@@ -66,7 +67,7 @@ def parse_glossary_file(path: Path, problems, categories, display_path=None):
             name=f.text("name", max_length=120),
             aliases=f.text_list("aliases", required=False),
             category=category,
-            short=f.text("short", max_length=240),
+            short=f.text("short", max_length=SHORT_MAX),
             definition=f.text("definition"),
             related=f.text_list("related", required=False),
             references=f.text_list("references", required=False),

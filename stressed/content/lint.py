@@ -22,7 +22,9 @@ Warnings:
 import re
 from dataclasses import dataclass
 
-from stressed.glossary.normalize import compact
+from stressed.content.questions import ChoiceData, QuestionData
+from stressed.core import marks
+from stressed.core.text import compact
 
 ERROR, WARNING = "error", "warning"
 LONG_RIGHT_RATIO = 1.3
@@ -71,7 +73,7 @@ def _count(word):
 
 
 def _right(choice):
-    return choice.fraction > 1e-9
+    return marks.is_positive(choice.fraction)
 
 
 def anchor_problem(review, sections, lesson_slug=""):
@@ -97,7 +99,19 @@ def lint_question(q, sections=None, lesson_slug=""):
         error("anchor", message)
     if q.type not in ("single", "multiple"):
         return findings
+    _option_errors(q, error)
+    _option_warnings(q, warn)
+    return findings
 
+
+def _right_options(q):
+    # Single choice: the one fully right option (others may earn part credit).
+    if q.type == "single":
+        return [c for c in q.choices if marks.is_right(c.fraction)]
+    return [c for c in q.choices if _right(c)]
+
+
+def _option_errors(q, error):
     seen = {}
     for number, choice in enumerate(q.choices, start=1):
         key = compact(plain(choice.text))
@@ -110,15 +124,18 @@ def lint_question(q, sections=None, lesson_slug=""):
 
     if q.type == "multiple":
         everything = sum(c.fraction for c in q.choices)
-        if everything > 1e-9:
+        if marks.is_positive(everything):
             error(
                 "select-all",
                 f"ticking every option scores {min(1.0, everything):.0%}; give the wrong "
                 "options negative weights so that ticking everything scores 0",
             )
 
-    # Single choice: the one fully right option (others may earn part credit).
-    right = [c for c in q.choices if (c.fraction >= 1 - 1e-9 if q.type == "single" else _right(c))]
+    _stem_count_errors(q, error)
+
+
+def _stem_count_errors(q, error):
+    right = _right_options(q)
     stem = plain(q.prompt)
     for match in _RIGHT_COUNT.finditer(stem):
         stated = _count(next(g for g in match.groups() if g))
@@ -138,6 +155,9 @@ def lint_question(q, sections=None, lesson_slug=""):
             )
             break
 
+
+def _option_warnings(q, warn):
+    right = _right_options(q)
     wrong = [c for c in q.choices if not _right(c)]
     if q.type == "single" and right and wrong:
         mean_wrong = sum(len(plain(c.text)) for c in wrong) / len(wrong)
@@ -165,11 +185,10 @@ def lint_question(q, sections=None, lesson_slug=""):
             f"wrong option{'s' * (len(untagged) > 1)} {numbers} "
             f"{'have' if len(untagged) > 1 else 'has'} no misconception tag",
         )
-    return findings
 
 
 def _statement_is_true(q):
-    return any(c.text == "True" and c.fraction >= 1 - 1e-9 for c in q.choices)
+    return any(c.text == "True" and marks.is_right(c.fraction) for c in q.choices)
 
 
 def cue_word_findings(questions):
@@ -270,8 +289,6 @@ def format_figures(figures):
 
 def question_data(question):
     """A saved Question (with its choices) as QuestionData, to lint what the database holds."""
-    from stressed.content.quizzes import ChoiceData, QuestionData
-
     return QuestionData(
         type=question.type,
         prompt=question.prompt,

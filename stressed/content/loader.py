@@ -19,7 +19,13 @@ from stressed.content.glossary import parse_glossary_file
 from stressed.content.lessons import parse_lesson
 from stressed.content.lint import bank_figures, lint_quiz
 from stressed.content.quizzes import parse_quiz_file
-from stressed.glossary.linking import defer_relinking, relink_lessons
+from stressed.glossary.labels import claim, clashes, taken_labels
+from stressed.glossary.linking import defer_relinking
+from stressed.glossary.models import Term
+from stressed.lessons.models import Lesson, Reference
+from stressed.lessons.services import publish_lesson, relink_lessons
+from stressed.quizzes.models import Quiz
+from stressed.quizzes.writer import prepare_questions, write_questions
 
 
 @dataclass
@@ -49,11 +55,30 @@ def _display(path, root):
         return str(path)
 
 
+def _unique_labels(terms, problems):
+    """Each name or alias (normalised) belongs to one term, across the files and the terms
+    that exist only in the database (made in the admin)."""
+
+    taken = taken_labels(exclude_slugs={term.slug for term in terms})
+    for term in terms:
+        for message in clashes(term.name, term.aliases, taken):
+            problems.add(term.path, term.line, f"term {term.slug!r}: {message}")
+        claim(term.name, term.aliases, taken)
+
+
 def parse_all(root: Path):
     """Parse and cross-check every file. Raises ContentError listing every problem."""
-    from stressed.glossary.models import Term
-
     problems = Problems()
+    terms, term_slugs = _parse_terms(root, problems)
+    lessons = _parse_lessons(root, problems, term_slugs)
+    quizzes = _parse_quizzes(root, problems, lessons)
+    if problems:
+        raise ContentError(problems)
+    return terms, lessons, quizzes
+
+
+def _parse_terms(root, problems):
+
     categories = set(Term.Category.values)
     terms = []
     for path in sorted((root / "glossary").glob("*.yaml")):
@@ -71,7 +96,11 @@ def parse_all(root: Path):
         for slug in term.related:
             if slug not in term_slugs:
                 problems.add(term.path, term.related_line, f"related term {slug!r} does not exist")
+    _unique_labels(terms, problems)
+    return terms, term_slugs
 
+
+def _parse_lessons(root, problems, term_slugs):
     lessons = []
     for path in sorted((root / "lessons").glob("*.md")):
         lesson = parse_lesson(path, problems, _display(path, root))
@@ -86,8 +115,10 @@ def parse_all(root: Path):
                     )
     _unique(lessons, "slug", problems)
     _unique(lessons, "order", problems)
+    return lessons
 
-    from stressed.lessons.models import Lesson
+
+def _parse_quizzes(root, problems, lessons):
 
     sections = {lesson.slug: lesson.section_ids for lesson in lessons}
     for lesson in Lesson.objects.exclude(slug__in=sections):
@@ -108,9 +139,7 @@ def parse_all(root: Path):
                     f"review id {question.review!r} is not a heading id in lesson {quiz.lesson!r}",
                 )
     _unique(quizzes, "slug", problems)
-    if problems:
-        raise ContentError(problems)
-    return terms, lessons, quizzes
+    return quizzes
 
 
 def _unique(items, attribute, problems):
@@ -158,14 +187,11 @@ def load_content(root: Path | None = None, check_only=False, force=False) -> Rep
         changed_lessons = _apply_lessons(lessons, force, report)
         _apply_quizzes(quizzes, prepared, force, report)
         if changed_terms:
-            from stressed.lessons.models import Lesson
-
             relink_lessons(Lesson.objects.exclude(slug__in=changed_lessons))
     return report
 
 
 def _apply_terms(terms, force, report):
-    from stressed.glossary.models import Term
 
     existing = {t.slug: t for t in Term.objects.all()}
     written = []
@@ -188,8 +214,6 @@ def _apply_terms(terms, force, report):
 
 
 def _apply_lessons(lessons, force, report):
-    from stressed.glossary.models import Term
-    from stressed.lessons.models import Lesson, Reference
 
     existing = {x.slug: x for x in Lesson.objects.all()}
     written = []
@@ -203,7 +227,7 @@ def _apply_lessons(lessons, force, report):
         lesson.objectives = "\n".join(data.objectives)
         lesson.key_points = "\n".join(data.key_points)
         lesson.source_hash, lesson.edited_in_admin = data.source_hash, False
-        lesson.save()
+        publish_lesson(lesson)
         lesson.key_terms.set(Term.objects.filter(slug__in=data.key_terms))
         lesson.references.all().delete()
         Reference.objects.bulk_create(
@@ -214,8 +238,6 @@ def _apply_lessons(lessons, force, report):
 
 
 def _prepare_changed_quizzes(quizzes, force):
-    from stressed.quizzes.models import Quiz
-    from stressed.quizzes.writer import prepare_questions
 
     stored = dict(Quiz.objects.values_list("slug", "source_hash"))
     return {
@@ -226,9 +248,6 @@ def _prepare_changed_quizzes(quizzes, force):
 
 
 def _apply_quizzes(quizzes, prepared, force, report):
-    from stressed.lessons.models import Lesson
-    from stressed.quizzes.models import Quiz
-    from stressed.quizzes.writer import prepare_questions, write_questions
 
     existing = {q.slug: q for q in Quiz.objects.all()}
     lessons = {x.slug: x for x in Lesson.objects.all()}

@@ -38,8 +38,9 @@ class FileBacked(PublicContent, models.Model):
 class ContentVersion(models.Model):
     """One row, bumped by every content change: the key of every cached page.
 
-    It lives in the database, not in a per-process cache, so that every gunicorn worker on
-    every host sees an edit at once."""
+    It lives in the database, the one place every process and host agrees on. How a process
+    reads it (through a shared cache, or remembered for up to a second with a per-process
+    cache) is in stressed/core/cache.py."""
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
+from stressed.glossary.models import Occurrence, Term
+
 SKIP_TAGS = {
     "a",
     "code",
@@ -163,8 +165,6 @@ class _Linker(HTMLParser):
 
 def link_terms(html: str, matcher: Matcher | None = None) -> Linked:
     if matcher is None:
-        from stressed.glossary.models import Term
-
         matcher = Matcher.for_terms(Term.objects.all())
     linker = _Linker(matcher)
     linker.feed(html)
@@ -173,8 +173,6 @@ def link_terms(html: str, matcher: Matcher | None = None) -> Linked:
 
 
 def record_occurrences(lesson, occurrences):
-    from stressed.glossary.models import Occurrence
-
     Occurrence.objects.filter(lesson=lesson).delete()
     Occurrence.objects.bulk_create(
         [
@@ -188,30 +186,3 @@ def record_occurrences(lesson, occurrences):
             for index, (term, section_id, title) in enumerate(occurrences)
         ]
     )
-
-
-def relink_lessons(lessons):
-    """Re-link already-rendered lessons without re-rendering their Markdown."""
-    from stressed.glossary.models import Term
-    from stressed.lessons.models import Lesson
-
-    matcher = Matcher.for_terms(Term.objects.all())
-    count = 0
-    for lesson in lessons:
-        linked = link_terms(lesson.body_html, matcher)
-        Lesson.objects.filter(pk=lesson.pk).update(linked_html=linked.html)
-        record_occurrences(lesson, linked.occurrences)
-        count += 1
-    return count
-
-
-def lessons_using(term, extra_lesson_ids=()):
-    """Lessons that link the term now, or whose text mentions one of its current labels."""
-    from stressed.lessons.models import Lesson
-
-    ids = set(extra_lesson_ids) | set(term.occurrences.values_list("lesson_id", flat=True))
-    only_this = Matcher.for_terms([term])
-    for lesson in Lesson.objects.exclude(pk__in=ids).only("pk", "body_html"):
-        if only_this.pattern and only_this.pattern.search(lesson.body_html):
-            ids.add(lesson.pk)
-    return Lesson.objects.filter(pk__in=ids)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from stressed.core.caching import public_page
 from stressed.glossary.models import Term
 from stressed.glossary.normalize import compact
-from stressed.glossary.search import search_terms
+from stressed.glossary.search import DEFINITION, search_terms, suggest_term
 
 
 def _category(request):
@@ -42,10 +42,13 @@ def glossary(request):
 def glossary_search(request):
     query = request.GET.get("q", "").strip()[:100]
     category = _category(request)
-    results = list(search_terms(query, category)) if query else []
+    results = search_terms(query, category) if query else []
+    # No name or alias matched: offer the nearest one ("norepinephirne", "brwn fat").
+    named = any(term.rank < DEFINITION for term in results)
     context = {
         "query": query,
         "results": results,
+        "suggestion": suggest_term(query) if query and not named else "",
         "category": category,
         "categories": Term.Category.choices,
     }

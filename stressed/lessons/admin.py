@@ -3,6 +3,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from stressed.core.adminforms import BoundedInlineMixin, SafeFormsMixin
 from stressed.lessons.models import Lesson, Reference
+from stressed.lessons.services import publish_lesson
 from stressed.markdown import MAX_DOCUMENT_LENGTH
 
 
@@ -39,4 +40,4 @@ class LessonAdmin(SafeFormsMixin, MarkdownxModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True  # the content loader will now keep this version
-        super().save_model(request, obj, form, change)
+        publish_lesson(obj)

@@ -3,7 +3,6 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from stressed.core.models import FileBacked, PublicContent
-from stressed.markdown import render_document
 
 
 class LessonQuerySet(models.QuerySet):
@@ -75,19 +74,6 @@ class Lesson(FileBacked):
 
         walk(self.toc)
         return ids
-
-    def save(self, *args, **kwargs):
-        # Render the Markdown once, on save; pages read the stored HTML.
-        rendered = render_document(self.body)
-        self.body_html = rendered.html
-        self.toc = rendered.toc
-        # Imported here because the glossary app imports this module.
-        from stressed.glossary.linking import link_terms, record_occurrences
-
-        linked = link_terms(self.body_html)
-        self.linked_html = linked.html
-        super().save(*args, **kwargs)
-        record_occurrences(self, linked.occurrences)
 
 
 class Reference(PublicContent, models.Model):

@@ -4,42 +4,58 @@ from django.views.decorators.vary import vary_on_headers
 
 from stressed.core.caching import is_logged_in, public_page
 from stressed.lessons.models import Lesson
+from stressed.progress.flashcards import Deck
+from stressed.progress.mastery import curriculum_progress, lesson_standing
 from stressed.progress.store import Progress
+
+HOME_FIELDS = ("title", "slug", "order", "summary", "published", "toc")
 
 
 @require_safe
 @public_page
 def home(request):
-    lessons = list(
-        Lesson.objects.visible_to(request.user).only(
-            "title", "slug", "order", "summary", "published"
-        )
-    )
-    context = {"lessons": lessons}
+    lessons = list(Lesson.objects.visible_to(request.user).only(*HOME_FIELDS))
+    context = {"lessons": lessons, "cards": [(lesson, None) for lesson in lessons]}
     if is_logged_in(request):  # everyone else gets the public page; see home_progress
         context.update(progress_context(request, lessons), personal=True)
     return render(request, "lessons/home.html", context)
 
 
+def section_of(lesson, section_id):
+    """{"id", "title"} of a heading in the lesson's table of contents, or None."""
+    items = list(lesson.toc)
+    while items:
+        item = items.pop(0)
+        if item["id"] == section_id:
+            return {"id": item["id"], "title": item["title"]}
+        items.extend(item.get("children", []))
+    return None
+
+
 def progress_context(request, lessons):
     progress = Progress(request)
-    done_ids = progress.completed_lesson_ids()
-    last = progress.last_lesson_id()
+    rows = curriculum_progress(progress, lessons)
+    last, section_id = progress.last_position()
+    continue_lesson = next((x for x in lessons if x.pk == last), None)
     return {
-        "completed": {lesson.slug for lesson in lessons if lesson.pk in done_ids},
-        "continue_lesson": next((x for x in lessons if x.pk == last), None),
+        "completed": {row.lesson.slug for row in rows if row.completed},
+        "cards": [(row.lesson, row) for row in rows],
+        "continue_lesson": continue_lesson,
+        "continue_section": section_of(continue_lesson, section_id) if continue_lesson else None,
+        "due_cards": len(Deck(progress).due_term_ids()),
     }
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def home_progress(request):
-    """The home page's personal part ("continue where you left off", lessons completed),
-    which the public home page fetches for visitors with a session. Private."""
-    lessons = list(Lesson.objects.visible_to(request.user).only("title", "slug", "order"))
+    """The home page's personal part ("Continue: lesson 3, Receptors", lessons read, cards
+    due, and each lesson card's status), which the public home page fetches for visitors
+    with a session. Private."""
+    lessons = list(Lesson.objects.visible_to(request.user).only(*HOME_FIELDS))
     context = {"lessons": lessons, **progress_context(request, lessons), "personal": True}
     if request.htmx:
-        return render(request, "lessons/home.html#personal", context)
+        return render(request, "lessons/home_progress.html#fragment", context)
     return render(request, "lessons/home_progress.html", context)
 
 
@@ -62,8 +78,8 @@ def lesson(request, slug):
     }
     if is_logged_in(request):
         # Rendered for this visitor alone. Anyone else gets the public page, which fetches
-        # "mark complete" from progress.views.lesson_progress (that records the visit).
-        progress = Progress(request)
-        context.update(personal=True, is_complete=lesson.pk in progress.completed_lesson_ids())
-        progress.visit(lesson.pk)
+        # "mark complete" from progress.views.lesson_progress; either way the fragment's
+        # forms POST the visit and the end of the lesson (no GET writes).
+        standing = lesson_standing(Progress(request), lesson)
+        context.update(personal=True, is_complete=standing.completed, standing=standing)
     return render(request, "lessons/lesson.html", context)

@@ -23,6 +23,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
+from stressed.core.permissions import staff_permission_required
 from stressed.core.views import error_page
 from stressed.lessons.models import Lesson
 from stressed.lti import keys, tool
@@ -334,12 +335,10 @@ def jwks(request):
 # Pages for admins and instructors ------------------------------------------------------------
 
 
-@login_required
+@staff_permission_required("lti.view_lti_setup")
 @require_safe
 def setup(request):
     """What an LMS admin pastes into the LMS: staff with the permission (superusers have it)."""
-    if not (request.user.is_staff and request.user.has_perm("lti.view_lti_setup")):
-        raise PermissionDenied
     urls = {
         "login": request.build_absolute_uri(reverse("lti-login")),
         "launch": request.build_absolute_uri(reverse("lti-launch")),

@@ -12,6 +12,9 @@ The rules (also in the README), from the student's finished attempts at the less
 from dataclasses import dataclass
 from enum import IntEnum
 
+from stressed.core.marks import TOLERANCE
+from stressed.quizzes.models import Quiz
+
 
 class Level(IntEnum):
     NOT_STARTED = 0
@@ -33,12 +36,12 @@ FAMILIAR, PROFICIENT, MASTERED = 0.6, 0.8, 0.9
 
 
 def mastery_level(completed: bool, finished_scores: list, answered_any: bool) -> Level:
-    if sum(1 for s in finished_scores if s >= MASTERED - 1e-9) >= 2:
+    if sum(1 for s in finished_scores if s >= MASTERED - TOLERANCE) >= 2:
         return Level.MASTERED
     best = max(finished_scores, default=None)
-    if best is not None and best >= PROFICIENT - 1e-9:
+    if best is not None and best >= PROFICIENT - TOLERANCE:
         return Level.PROFICIENT
-    if best is not None and best >= FAMILIAR - 1e-9:
+    if best is not None and best >= FAMILIAR - TOLERANCE:
         return Level.FAMILIAR
     if completed or answered_any or finished_scores:
         return Level.ATTEMPTED
@@ -58,8 +61,6 @@ class LessonProgress:
 
 def curriculum_progress(progress, lessons):
     """One LessonProgress per lesson, from a Progress store, in a fixed number of queries."""
-    from stressed.quizzes.models import Quiz
-
     completed = progress.completed_lesson_ids()
     quizzes = {q.lesson_id: q for q in Quiz.objects.filter(lesson__in=lessons, published=True)}
     by_quiz = {}
@@ -93,3 +94,8 @@ def curriculum_progress(progress, lessons):
             )
         )
     return rows
+
+
+def lesson_standing(progress, lesson):
+    """One lesson's LessonProgress: read or not, quiz result, level (the end of a lesson)."""
+    return curriculum_progress(progress, [lesson])[0]

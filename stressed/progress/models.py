@@ -26,6 +26,9 @@ class LessonVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="last_visit"
     )
     lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
+    section_id = models.CharField(
+        max_length=100, blank=True, help_text="The last heading the student reached in it."
+    )
     visited_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -2,14 +2,18 @@
 
 Views talk to `Progress(request)` and never care which. On log-in or sign-up the session's
 progress is merged into the account (`merge_session_into_account`, called by the log-in and
-sign-up views), so nothing done before signing in is lost.
+sign-up views in stressed.accounts), so nothing done before signing in is lost. Which quiz
+attempts a visitor owns is decided in stressed.quizzes.ownership; this class asks it.
 """
-
-import secrets
 
 from django.db import IntegrityError, transaction
 
-SESSION_KEY = "progress"
+from stressed.glossary.models import Term
+from stressed.lessons.models import Lesson
+from stressed.progress.flashcards import card_from_dict
+from stressed.progress.models import CardState, LessonCompletion, LessonVisit
+from stressed.quizzes.models import Attempt
+from stressed.quizzes.ownership import SESSION_KEY, AttemptOwnership
 
 
 def _session_progress(request):
@@ -18,6 +22,7 @@ def _session_progress(request):
     data.setdefault("attempts", [])
     data.setdefault("cards", {})
     data.setdefault("last_lesson", None)
+    data.setdefault("last_section", "")
     return data
 
 
@@ -42,8 +47,6 @@ class Progress:
         return set(_session_progress(self.request)["completed"])
 
     def mark_complete(self, lesson, complete=True):
-        from stressed.progress.models import LessonCompletion
-
         if self.user:
             if complete:
                 try:
@@ -63,68 +66,48 @@ class Progress:
         data["completed"] = sorted(completed)
         self._save_session(data)
 
-    def visit(self, lesson_id):
-        from stressed.progress.models import LessonVisit
-
+    def visit(self, lesson_id, section_id=""):
+        """Where the student is: this lesson, and the last heading reached in it. Called
+        from POSTs only (the lesson's private fragment posts it); no GET writes."""
+        section_id = section_id[:100]
         if self.user:
-            LessonVisit.objects.update_or_create(user=self.user, defaults={"lesson_id": lesson_id})
-        elif self.has_session():
-            data = _session_progress(self.request)
-            if data["last_lesson"] != lesson_id:
-                data["last_lesson"] = lesson_id
-                self._save_session(data)
-
-    def last_lesson_id(self):
-        if self.user:
-            visit = getattr(self.user, "last_visit", None)
-            return visit.lesson_id if visit else None
-        if not self.has_session():
-            return None
-        return _session_progress(self.request)["last_lesson"]
-
-    # Quiz attempts: accounts own theirs by user; anonymous visitors by the ids in the session.
-    def owner_id(self):
-        """An opaque id for this anonymous visitor's attempts, kept in their session: the
-        session key itself is a credential and is never stored outside the session table."""
-        if self.user:
-            return ""
-        data = _session_progress(self.request)
-        if not data.get("owner"):
-            data["owner"] = secrets.token_hex(16)
-            self._save_session(data)
-        return data["owner"]
-
-    def remember_attempt(self, attempt):
-        if self.user:
+            LessonVisit.objects.update_or_create(
+                user=self.user, defaults={"lesson_id": lesson_id, "section_id": section_id}
+            )
             return
         data = _session_progress(self.request)
-        data["attempts"] = [*data["attempts"], attempt.pk][-500:]
-        self._save_session(data)
+        if (data["last_lesson"], data["last_section"]) != (lesson_id, section_id):
+            data["last_lesson"], data["last_section"] = lesson_id, section_id
+            self._save_session(data)
 
-    def owns(self, attempt):
+    def last_lesson_id(self):
+        return self.last_position()[0]
+
+    def last_position(self):
+        """(lesson id, heading id) of the last place the student read, or (None, "")."""
         if self.user:
-            return attempt.user_id == self.user.pk
-        if attempt.user_id is not None or not self.has_session():
-            return False
-        return attempt.pk in _session_progress(self.request)["attempts"]
-
-    def attempts(self):
-        from stressed.quizzes.models import Attempt
-
-        if self.user:
-            return Attempt.objects.filter(user=self.user)
+            visit = getattr(self.user, "last_visit", None)
+            return (visit.lesson_id, visit.section_id) if visit else (None, "")
         if not self.has_session():
-            return Attempt.objects.none()
-        ids = _session_progress(self.request)["attempts"]
-        return Attempt.objects.filter(pk__in=ids, user__isnull=True)
+            return None, ""
+        data = _session_progress(self.request)
+        return data["last_lesson"], data.get("last_section") or ""
+
+    # Quiz attempts: who owns which is decided in one place, stressed.quizzes.ownership.
+    def attempts(self):
+        return AttemptOwnership(self.request).attempts()
 
     # Flashcards
     def session_cards(self):
         return _session_progress(self.request)["cards"] if self.has_session() else {}
 
-    def save_session_cards(self, cards):
+    def save_session_cards(self, cards, reviewed_term=None):
         data = _session_progress(self.request)
         data["cards"] = cards
+        if reviewed_term is not None:  # counted, so the account's export says how many
+            counts = data.get("card_reviews") if isinstance(data.get("card_reviews"), dict) else {}
+            counts[str(reviewed_term)] = counts.get(str(reviewed_term), 0) + 1
+            data["card_reviews"] = counts
         self._save_session(data)
 
 
@@ -133,19 +116,15 @@ def merge_session_into_account(request, user):
 
     Never fails a log-in or sign-up: anything the session names that no longer exists (a
     deleted lesson, term or attempt) or cannot be read is skipped."""
-    from stressed.glossary.models import Term
-    from stressed.lessons.models import Lesson
-    from stressed.progress.flashcards import card_from_dict
-    from stressed.progress.models import CardState, LessonCompletion, LessonVisit
-    from stressed.quizzes.models import Attempt
-
     data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict):
         request.session.pop(SESSION_KEY, None)
         return
     completed = _ints(data.get("completed"))
     last_lesson = _ints([data.get("last_lesson")])
+    last_section = data.get("last_section") if isinstance(data.get("last_section"), str) else ""
     cards = data.get("cards") if isinstance(data.get("cards"), dict) else {}
+    counts = data.get("card_reviews") if isinstance(data.get("card_reviews"), dict) else {}
     with transaction.atomic():
         lessons = set(
             Lesson.objects.filter(pk__in=completed + last_lesson).values_list("pk", flat=True)
@@ -172,11 +151,17 @@ def merge_session_into_account(request, user):
             except (KeyError, TypeError, ValueError):
                 continue  # a card saved by an older version we cannot read: start it afresh
             if int(term_id) in terms:
+                # Reviews made before signing in count too (the export shows them).
+                reviews = _ints([counts.get(str(term_id))]) or [1 if restored.last_review else 0]
                 CardState.objects.get_or_create(
-                    user=user, term_id=int(term_id), defaults={"card": card, "due": restored.due}
+                    user=user,
+                    term_id=int(term_id),
+                    defaults={"card": card, "due": restored.due, "reviews": reviews[0]},
                 )
         if last_lesson and last_lesson[0] in lessons:
-            LessonVisit.objects.update_or_create(user=user, defaults={"lesson_id": last_lesson[0]})
+            LessonVisit.objects.update_or_create(
+                user=user, defaults={"lesson_id": last_lesson[0], "section_id": last_section[:100]}
+            )
     request.session.pop(SESSION_KEY, None)
 
 

@@ -6,10 +6,12 @@ from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
 
 from stressed.content.lint import anchor_problem, lint_question, lint_quiz, question_data
-from stressed.content.quizzes import ChoiceData, QuestionData, check_question
+from stressed.content.questions import ChoiceData, QuestionData
 from stressed.core.adminforms import BoundedInlineMixin, SafeFormsMixin
 from stressed.markdown import MAX_FRAGMENT_LENGTH
 from stressed.quizzes.models import Attempt, Choice, Question, Quiz
+from stressed.quizzes.types import check_question
+from stressed.quizzes.writer import ANSWER_FIELDS
 
 
 class QuestionForm(forms.ModelForm):
@@ -130,7 +132,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError([p[0].upper() + p[1:] + "." for p in problems])
 
 
-ANSWER_LOCKED = ("text", "fraction", "match_text", "value", "tolerance", "min_value", "max_value")
+ANSWER_LOCKED = ANSWER_FIELDS  # what grading reads (see writer.py)
 
 
 class ChoiceInline(BoundedInlineMixin, admin.StackedInline):
@@ -153,7 +155,7 @@ class ChoiceInline(BoundedInlineMixin, admin.StackedInline):
     fieldsets = (
         (None, {"fields": (("order", "fraction"), "text", "feedback", "misconception")}),
         (
-            "Numeric and matching",
+            "Numeric, matching and ordering",
             {"fields": ("match_text", ("value", "tolerance"), ("min_value", "max_value"))},
         ),
     )

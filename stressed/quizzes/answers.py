@@ -36,8 +36,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from stressed.core import marks
 from stressed.core.cache import ContentMemo
-from stressed.glossary.normalize import fold
+from stressed.core.text import fold
+from stressed.glossary.models import Term
 
 ARTICLES = {"the", "a", "an"}
 NEGATIONS = {
@@ -63,7 +65,7 @@ CONTRASTS = [
     ("hyper", "hypo"), ("afferent", "efferent"), ("abduct", "adduct"), ("inter", "intra"),
     ("endo", "exo"), ("pre", "post"), ("inhib", "exhib"), ("sub", "supra"), ("ana", "cata"),
 ]  # fmt: skip
-EPSILON = 1e-9
+EPSILON = marks.TOLERANCE
 
 _LETTER_GREEK = re.compile(r"(?<![a-z0-9])([ab])-?(?=\d)")
 _WORDS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
@@ -213,23 +215,34 @@ def match_answer(text, answers, synonyms=None):
         if found := equal(candidates):
             return found
 
-    if not (given.negated or given.hedged):
-        right, wrong = [], []
-        for a, phrase, _ in candidates:
-            start = _find(phrase, given.main)
-            if start is None:
-                continue
-            span = (start, start + len(phrase))
-            if a.fraction >= 1 - EPSILON:
-                right.append((a, span))
-            elif a.fraction <= EPSILON:
-                wrong.append((a, span))
-        for a, (start, end) in wrong:
-            if not any(s <= start and end <= e for _, (s, e) in right):
-                return Match(a, 0.0, "contains")
-        if right:
-            return Match(right[0][0], max(0.0, right[0][0].fraction), "contains")
+    if not (given.negated or given.hedged) and (found := _contained(given, candidates)):
+        return found
+    return _spelling_slip(given, text, candidates, table)
 
+
+def _contained(given, candidates):
+    """A listed answer inside a longer typed one; a wrong one inside a right one counts as
+    the right one ("not α2 but α1" is never read here: negations and hedges skip this)."""
+    right, wrong = [], []
+    for a, phrase, _ in candidates:
+        start = _find(phrase, given.main)
+        if start is None:
+            continue
+        span = (start, start + len(phrase))
+        if a.fraction >= 1 - EPSILON:
+            right.append((a, span))
+        elif a.fraction <= EPSILON:
+            wrong.append((a, span))
+    for a, (start, end) in wrong:
+        if not any(s <= start and end <= e for _, (s, e) in right):
+            return Match(a, 0.0, "contains")
+    if right:
+        return Match(right[0][0], max(0.0, right[0][0].fraction), "contains")
+    return None
+
+
+def _spelling_slip(given, text, candidates, table):
+    """The nearest listed answer within a spelling slip of the typed one, or None."""
     vocabulary = table.vocabulary if table else frozenset()
     slips = []
     for order, (a, phrase, shown) in enumerate(candidates):
@@ -269,8 +282,6 @@ def glossary_synonyms():
     bumps the version): one query the first time, none after."""
     known = _memo.current()
     if "synonyms" not in known:
-        from stressed.glossary.models import Term
-
         groups = [
             [name, *[a.strip() for a in aliases.splitlines() if a.strip()]]
             for name, aliases in Term.objects.values_list("name", "aliases")

@@ -1,9 +1,11 @@
-"""What a question card needs to render: the question, its options in display order, and,
-once answered, the graded result. Questions come from `stressed.quizzes.bank`."""
+"""What a question card needs to render: the question, its type (whose template draws the
+inputs and the given answer), its options in display order, and, once answered, the graded
+result. Questions come from `stressed.quizzes.bank`."""
 
 from dataclasses import dataclass, field
 
-from stressed.quizzes.grading import correct_answer_text, option_token, regrade, shuffled
+from stressed.quizzes import types
+from stressed.quizzes.grading import correct_answer_text, regrade
 
 
 @dataclass
@@ -11,7 +13,7 @@ class Option:
     choice: object
     token: str
     chosen: bool = False
-    selected_match: str = ""  # matching: the token of the right-hand item picked for this row
+    selected_match: str = ""  # matching: the right-hand item's token; ordering: the place
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Card:
     error: str = ""
     correct_text: str = ""
     text_value: str = ""
+    positions: list = field(default_factory=list)  # ordering: the places offered
 
     @property
     def answered(self):
@@ -33,6 +36,11 @@ class Card:
     def anchor(self):
         return f"q-{self.question.pk}"
 
+    @property
+    def kind(self):
+        """The question's type (stressed.quizzes.types): its `template` draws this card."""
+        return types.of(self.question)
+
 
 def build_card(question, number, seed, response=None, result=None, error="", submitted=None):
     """`seed` is the attempt's secret seed. The right answer shows only once answered."""
@@ -40,36 +48,15 @@ def build_card(question, number, seed, response=None, result=None, error="", sub
     if response is not None and result is None:
         result = regrade(question, choices, response.answer, seed)
         result.fraction = response.fraction
-    if question.type in ("matching", "truefalse"):
-        ordered = choices  # matching rows and True/False keep their natural order
-    else:
-        ordered = shuffled(choices, f"{seed}:{question.pk}")
     submitted = submitted or {}
     getlist = submitted.getlist if hasattr(submitted, "getlist") else (lambda k: [])
-    chosen_tokens = set(getlist("choice"))
-    if result is not None:
-        chosen_tokens |= {option_token(seed, i) for i in result.answer.get("choices", [])}
-    matches = result.answer.get("matches", {}) if result is not None else {}
-    options = []
-    for choice in ordered:
-        token = option_token(seed, choice.pk)
-        picked = matches.get(str(choice.pk))
-        selected = (
-            option_token(seed, picked) if picked else (getlist(f"match-{choice.pk}") or [""])[0]
-        )
-        options.append(Option(choice, token, token in chosen_tokens, selected))
-    match_options, seen = [], set()
-    if question.type == "matching":
-        for choice in shuffled(choices, f"{seed}:{question.pk}:right"):
-            if choice.match_text not in seen:
-                seen.add(choice.match_text)
-                match_options.append(Option(choice, option_token(seed, choice.pk)))
-    card = Card(question, number, options, match_options, result, error)
-    card.text_value = (getlist("text") or getlist("number") or [""])[0]
+    kind = types.of(question)
+    parts = kind.card_parts(question, choices, seed, result, getlist, Option)
+    card = Card(question, number, parts.options, parts.match_options, result, error)
+    card.positions = parts.positions
+    card.text_value = kind.text_value(result, getlist)
     if result is not None:
         card.correct_text = correct_answer_text(question, choices)
-        given = result.answer.get("text", result.answer.get("number", ""))
-        card.text_value = f"{given:g}" if isinstance(given, float) else str(given)
     return card
 
 

@@ -49,29 +49,34 @@ from django.utils.text import slugify
 
 from stressed.content.errors import ContentError, Problems
 from stressed.content.lint import lint_quiz
-from stressed.content.quizzes import (
-    MAX_QUESTIONS,
-    ChoiceData,
-    QuestionData,
-    check_question,
-    length_problems,
+from stressed.content.questions import MAX_QUESTIONS, QuestionData, length_problems
+from stressed.quizzes import types
+from stressed.quizzes.giftsyntax import (
+    BLANK,
+    DEFAULT_FORMAT,
+    NO_PLACEHOLDERS,
+    NUMBER,
+    WEIGHT,
+    escape,
+    plain_to_markdown,
+    protect,
+    restore,
 )
+from stressed.quizzes.giftsyntax import text as gift_text
+from stressed.quizzes.models import Quiz
+from stressed.quizzes.types import check_question
+from stressed.quizzes.writer import prepare_questions, write_questions
 
-FORMATS = ("moodle", "html", "plain", "markdown")
-DEFAULT_FORMAT = "moodle"  # Moodle's FORMAT_MOODLE, used when text carries no [format]
-TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+__all__ = [
+    "GiftResult",
+    "export_gift",
+    "gift_export",
+    "import_gift_into_quiz",
+    "parse_gift",
+    "plain_to_markdown",
+]
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# While the structure is parsed, escaped characters are swapped for private-use characters
-# (Moodle swaps them for "&&058;"-style placeholders) so that an escaped "{" or "~" can never
-# be taken for syntax; each piece of text is swapped back once it has been cut out.
-_PLACEHOLDER = {char: chr(0xE000 + i) for i, char in enumerate("\\:#={}~n")}
-_RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()})
-_BLANK = "\ue010"  # where a missing-word answer block was
-_NO_PLACEHOLDERS = str.maketrans(dict.fromkeys([*_PLACEHOLDER.values(), _BLANK]))
-_ESCAPE = re.compile(r"\\([\\:#={}~n])")
-_WEIGHT = re.compile(r"%(-?(?:\d+(?:\.\d*)?|\.\d+))%")
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 @dataclass
@@ -80,14 +85,6 @@ class GiftResult:
     category: str = ""
     warnings: list = field(default_factory=list)
     written: object = None  # the writer's report, once stored
-
-
-def _protect(line):
-    return _ESCAPE.sub(lambda m: _PLACEHOLDER[m.group(1)], line)
-
-
-def _restore(text):
-    return text.translate(_RESTORE)
 
 
 @dataclass
@@ -108,7 +105,7 @@ class _Block:
 def _blocks(text):
     block = _Block()
     # Only real line breaks count, so line numbers match what an editor shows.
-    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff").translate(_NO_PLACEHOLDERS))
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff").translate(NO_PLACEHOLDERS))
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
@@ -118,56 +115,9 @@ def _blocks(text):
         elif line.startswith("//"):
             block.comments.append((number, line[2:].strip()))
         else:
-            block.lines.append((number, _protect(line)))
+            block.lines.append((number, protect(line)))
     if block.lines or block.comments:
         yield block
-
-
-def _split_format(raw, default):
-    """Moodle's parse_text_with_format: an optional leading [format], then the text."""
-    raw = raw.strip()
-    if raw.startswith("["):
-        end = raw.find("]")
-        if end > 0 and raw[1:end] in FORMATS:
-            return raw[1:end], _restore(raw[end + 1 :]).strip()
-    return default, _restore(raw).strip()
-
-
-def plain_to_markdown(text):
-    """Markdown that shows `text` as typed, one line per line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    lines = []
-    for line in text.split("\n"):
-        line = re.sub(r"([\\`*_{}\[\]|])", r"\\\1", line.strip())
-        line = re.sub(r"^([#>+-])", r"\\\1", line)  # headings, quotes, list items
-        line = re.sub(r"^(\d+)\.", r"\1\\.", line)  # numbered list items
-        line = re.sub(r"^=", "&#61;", line)  # a setext heading underline
-        lines.append(line)
-    for i in range(len(lines) - 1):
-        if lines[i] and lines[i + 1]:
-            lines[i] += "  "  # a Markdown hard line break
-    return "\n".join(lines)
-
-
-def _text(raw, default):
-    """(format, Markdown) for a piece of question, option or feedback text."""
-    fmt, text = _split_format(raw, default)
-    return fmt, (text if fmt in ("markdown", "html") else plain_to_markdown(text))
-
-
-def _pieces(text, start, separators, keep=""):
-    """Split `text` (found at `start` in the block) at each separator character, as Moodle's
-    explode does; returns (position, piece). Separators in `keep` stay at the piece start.
-    A blank leading piece is dropped, as Moodle drops an empty first answer."""
-    pieces, begin = [], 0
-    for i, char in enumerate(text):
-        if char in separators:
-            pieces.append((start + begin, text[begin:i]))
-            begin = i if char in keep else i + 1
-    pieces.append((start + begin, text[begin:]))
-    if pieces and not pieces[0][1].strip():
-        pieces.pop(0)
-    return pieces
 
 
 class _QuestionReader:
@@ -198,20 +148,25 @@ class _QuestionReader:
         )
 
     def name(self, prompt):
-        return self.title or " ".join(_restore(prompt).split())[:60]
+        return self.title or " ".join(restore(prompt).split())[:60]
 
-    def read(self):
-        text, start = self.text, 0
-        if text.startswith("::"):
-            end = text.find("::", 2)
-            if end == -1:
-                self.warn("a title opened with :: is not closed; read as question text")
-                start = 2
-            else:
-                self.title = _restore(text[2:end]).strip()
-                start = end + 2
-                if len(self.title) > 200:
-                    self.fail(self.line, "the title is longer than 200 characters", is_line=True)
+    def read_title(self):
+        """Reads `::title::`; returns where the question text starts."""
+        text = self.text
+        if not text.startswith("::"):
+            return 0
+        end = text.find("::", 2)
+        if end == -1:
+            self.warn("a title opened with :: is not closed; read as question text")
+            return 2
+        self.title = restore(text[2:end]).strip()
+        if len(self.title) > 200:
+            self.fail(self.line, "the title is longer than 200 characters", is_line=True)
+        return end + 2
+
+    def answer_block(self, start):
+        """(opening, closing) of the one {...} block, or None (skipped or failed)."""
+        text = self.text
         opening, closing = text.find("{", start), text.find("}", start)
         if opening == -1 and closing == -1:
             return self.skip("description", text[start:], "it has no answer to grade")
@@ -231,31 +186,30 @@ class _QuestionReader:
                 "a question has one {...} answer block; write literal "
                 r"braces as \{ and \}",
             )
+        return opening, closing
+
+    def read(self):
+        text, start = self.text, self.read_title()
+        block = self.answer_block(start)
+        if block is None:
+            return None
+        opening, closing = block
         before, after = text[start:opening], text[closing + 1 :]
         # The blank goes in as a placeholder, so plain-text escaping leaves it as "_____".
-        prompt_raw = before + _BLANK + after if after.strip() else before
+        prompt_raw = before + BLANK + after if after.strip() else before
         inner, inner_pos = text[opening + 1 : closing], opening + 1
         general = ""
         if (mark := inner.rfind("####")) != -1:
             inner, general = inner[:mark], inner[mark + 4 :]
-        fmt, prompt = _text(prompt_raw, DEFAULT_FORMAT)
-        prompt = prompt.replace(_BLANK, "_____")
-        _, explanation = _text(general, fmt)
+        fmt, prompt = gift_text(prompt_raw, DEFAULT_FORMAT)
+        prompt = prompt.replace(BLANK, "_____")
+        _, explanation = gift_text(general, fmt)
         answers = inner.strip()
         pos = inner_pos + len(inner) - len(inner.lstrip())
         if not answers:
             return self.skip("essay question", prompt_raw, "essays cannot be auto-graded")
-        if answers[0] == "#":
-            kind, choices = "numeric", self.numeric(answers[1:], pos + 1, fmt)
-        elif "~" in answers:
-            single = "=" in answers
-            kind, choices = ("single" if single else "multiple"), self.choices(answers, pos, fmt)
-        elif "=" in answers and "->" in answers:
-            kind, choices = "matching", self.matching(answers, pos, fmt)
-        elif answers.split("#", 1)[0].strip() in TRUE_FALSE:
-            kind, choices = "truefalse", self.truefalse(answers, fmt)
-        else:
-            kind, choices = "short", self.short(answers, pos, fmt)
+        reader = next(t for t in types.gift_reading_order() if t.gift_matches(answers))
+        kind, choices = reader.name, reader.gift_read(self, answers, pos, fmt)
         question = QuestionData(
             type=kind,
             prompt=prompt,
@@ -269,12 +223,7 @@ class _QuestionReader:
             self.fail(self.line, message, is_line=True)
         if not self.failed:
             for message in check_question(question):
-                if kind == "multiple" and "positive weight" in message:
-                    message = (
-                        "no option is marked right: mark the right option with =, or give "
-                        "the right options of a multiple-answer question weights like ~%50%"
-                    )
-                self.fail(self.line, message, is_line=True)
+                self.fail(self.line, reader.gift_problem(message), is_line=True)
         return None if self.failed else question
 
     def weight(self, piece, pos, default):
@@ -282,7 +231,7 @@ class _QuestionReader:
         piece = piece.strip()
         if not piece.startswith("%") or piece.find("%", 1) == -1:
             return default, piece
-        match = _WEIGHT.match(piece)
+        match = WEIGHT.match(piece)
         if not match:
             self.fail(
                 pos,
@@ -292,89 +241,9 @@ class _QuestionReader:
             return default, piece
         return float(match.group(1)) / 100, piece[match.end() :]
 
-    def choices(self, answers, pos, fmt):
-        choices = []
-        for number, (at, piece) in enumerate(_pieces(answers, pos, "~=", keep="="), start=1):
-            piece = piece.strip()
-            if piece.startswith("="):
-                fraction, piece = 1.0, piece[1:]
-            else:
-                fraction, piece = self.weight(piece, at, 0.0)
-            text, _, feedback = piece.partition("#")
-            _, text = _text(text, fmt)
-            if not text:
-                self.fail(at, f"option {number} has no text")
-            choices.append(
-                ChoiceData(text=text, fraction=fraction, feedback=_text(feedback, fmt)[1])
-            )
-        return choices
-
-    def matching(self, answers, pos, fmt):
-        choices = []
-        for number, (at, piece) in enumerate(_pieces(answers, pos, "="), start=1):
-            left, arrow, right = piece.partition("->")
-            if not arrow:
-                self.fail(at, f"matching pair {number} needs the form 'left -> right'")
-                continue
-            right = _restore(right).strip()
-            if len(right) > 300:
-                self.fail(at, f"the right-hand item of pair {number} is longer than 300 characters")
-            choices.append(ChoiceData(text=_text(left, fmt)[1], match_text=right, fraction=1.0))
-        return choices
-
-    def truefalse(self, answers, fmt):
-        key, *feedback = answers.split("#", 2)
-        wrong, right = (_text(f, fmt)[1] for f in (feedback + ["", ""])[:2])
-        is_true = TRUE_FALSE[key.strip()]
-        return [
-            ChoiceData("True", 1.0 if is_true else 0.0, right if is_true else wrong),
-            ChoiceData("False", 0.0 if is_true else 1.0, wrong if is_true else right),
-        ]
-
-    def short(self, answers, pos, fmt):
-        choices = []
-        for number, (at, piece) in enumerate(_pieces(answers, pos, "="), start=1):
-            fraction, piece = self.weight(piece, at, 1.0)
-            text, _, feedback = piece.partition("#")
-            text = _split_format(text, fmt)[1]  # a typed answer: compared, never rendered
-            if not text:
-                self.fail(at, f"answer {number} is empty")
-            choices.append(
-                ChoiceData(text=text, fraction=fraction, feedback=_text(feedback, fmt)[1])
-            )
-        if len(choices) == 1 and choices[0].text.casefold() in ("t", "true", "f", "false"):
-            self.warn(
-                "read as a short answer; true/false questions need {TRUE} or {FALSE} in capitals"
-            )
-        return choices
-
-    def numeric(self, answers, pos, fmt):
-        if (other := answers.find("~")) != -1:
-            self.warn("feedback for any other answer (~#...) is not supported and was dropped")
-            answers = answers[:other]
-        pieces = _pieces(answers, pos, "=")
-        if not pieces:
-            self.fail(pos, "a numeric question needs at least one answer, like {#3.14:0.01}")
-        choices = []
-        for at, piece in pieces:
-            fraction, piece = self.weight(piece, at, 1.0)
-            value, _, feedback = piece.partition("#")
-            choice = ChoiceData(fraction=fraction, feedback=_text(feedback, fmt)[1])
-            value = value.strip()
-            if ".." in value[1:]:
-                low, high = value.split("..", 1)
-                choice.min_value, choice.max_value = self.number(low, at), self.number(high, at)
-            elif ":" in value[1:]:
-                number, tolerance = value.split(":", 1)
-                choice.value, choice.tolerance = self.number(number, at), self.number(tolerance, at)
-            else:
-                choice.value = self.number(value, at)
-            choices.append(choice)
-        return choices
-
     def number(self, text, pos):
-        text = _restore(text).strip()
-        if not _NUMBER.fullmatch(text):
+        text = restore(text).strip()
+        if not NUMBER.fullmatch(text):
             self.fail(pos, f"{text!r} is not a number")
             return None
         return float(text)
@@ -415,7 +284,7 @@ def parse_gift(text, source="upload.gift"):
         if not block.lines:
             continue  # comments only, like Moodle's own "// question: 1 name: x" headers
         if block.text.startswith("$CATEGORY:"):
-            result.category = _restore(block.lines[0][1][len("$CATEGORY:") :]).strip()
+            result.category = restore(block.lines[0][1][len("$CATEGORY:") :]).strip()
             if len(block.lines) == 1:
                 continue
             result.warnings.append(
@@ -462,62 +331,7 @@ def _give_keys(questions):
 # Export ------------------------------------------------------------------------------------
 
 
-def _gift(text):
-    """Moodle's repchar: escape GIFT's special characters; newlines become \\n."""
-    return re.sub(r"([\\#=~{}:])", r"\\\1", text.replace("\r", "")).replace("\n", "\\n")
-
-
-def _percent(fraction):
-    text = f"{fraction * 100:.7f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _number(value):
-    text = repr(float(value))
-    return text.removesuffix(".0")
-
-
-def _feedback(text):
-    return f"#{_gift(text)}" if text else ""
-
-
-def _weight(fraction, text, implicit):
-    """The %n% weight of an answer; left out when `implicit` (what the mark alone means),
-    unless the text starts with "%", which would then be read as a weight."""
-    if implicit and not text.startswith("%"):
-        return ""
-    return f"%{_percent(fraction)}%"
-
-
-def _answer_lines(question, choices):
-    kind = question.type
-    for c in choices:
-        if kind in ("single", "multiple"):
-            if kind == "single" and abs(c.fraction - 1) < 1e-9:
-                mark = "="  # everything after "=" is text, so no weight is needed
-            else:
-                mark = "~" + _weight(c.fraction, c.text, c.fraction == 0)
-            yield f"{mark}{_gift(c.text)}{_feedback(c.feedback)}"
-        elif kind == "short":
-            weight = _weight(c.fraction, c.text, abs(c.fraction - 1) < 1e-9)
-            yield f"={weight}{_gift(c.text)}{_feedback(c.feedback)}"
-        elif kind == "numeric":
-            weight = _weight(c.fraction, "", abs(c.fraction - 1) < 1e-9)
-            if c.min_value is not None and c.max_value is not None:
-                value = f"{_number(c.min_value)}..{_number(c.max_value)}"
-            elif c.tolerance is None:
-                value = _number(c.value)
-            else:
-                value = f"{_number(c.value)}:{_number(c.tolerance)}"
-            yield f"={weight}{value}{_feedback(c.feedback)}"
-        elif kind == "matching":
-            # GIFT cannot escape "->"; in the Markdown left item "-&gt;" shows the same.
-            left = _gift(c.text).replace("->", "-&gt;")
-            yield f"={left} -> {_gift(c.match_text)}"
-
-
-def _export_question(question):
-    choices = list(question.choices.all())
+def _export_question(question, choices, block):
     lines = [f"// key: {question.key}"]
     lines += [f"// review: {question.review_anchor}"] if question.review_anchor else []
     lines += [
@@ -525,35 +339,43 @@ def _export_question(question):
         for n, c in enumerate(choices, start=1)
         if c.misconception
     ]
-    head = f"::{_gift(question.title or f'Q{question.order}')}::[markdown]{_gift(question.prompt)}"
-    general = f"####{_gift(question.explanation)}" if question.explanation else ""
-    if question.type == "truefalse":
-        by_text = {c.text: c for c in choices}
-        is_true = by_text["True"].fraction >= 1 - 1e-9
-        right, wrong = (by_text["True"], by_text["False"])[:: 1 if is_true else -1]
-        answer = "TRUE" if is_true else "FALSE"
-        if wrong.feedback or right.feedback:
-            answer += _feedback(wrong.feedback) or "#"
-        answer += _feedback(right.feedback)
-        lines.append(f"{head}{{{answer}{general}}}")
-    else:
-        lines.append(head + ("{#" if question.type == "numeric" else "{"))
-        lines += [f"\t{line}" for line in _answer_lines(question, choices)]
-        if general:
-            lines.append(f"\t{general}")
-        lines.append("}")
+    lines.append(
+        f"::{escape(question.title or f'Q{question.order}')}::[markdown]{escape(question.prompt)}"
+        + block
+    )
     return "\n".join(lines)
 
 
-def export_gift(quiz):
-    """The quiz as Moodle-valid GIFT, in [markdown] format, readable back by parse_gift."""
+def gift_export(quiz):
+    """The quiz as Moodle-valid GIFT, and warnings for the questions GIFT cannot express
+    (each type says: `gift_block` is None), which are left out."""
     title = " ".join(quiz.title.split())
     parts = [
         f"// {title}\n// Exported from stressed (GIFT format; text is Markdown).",
         f"$CATEGORY: stressed/{quiz.slug}",
     ]
-    parts += [_export_question(q) for q in quiz.questions.live().prefetch_related("choices")]
-    return "\n\n".join(parts) + "\n"
+    warnings = []
+    for question in quiz.questions.live().prefetch_related("choices"):
+        choices = list(question.choices.all())
+        general = f"####{escape(question.explanation)}" if question.explanation else ""
+        kind = types.of(question)
+        block = kind.gift_block(question, choices, general)
+        if block is None:
+            name = question.title or question.key
+            warnings.append(
+                f"skipped {kind.label.lower()} question '{name}': GIFT has no {kind.label.lower()}"
+                " question"
+            )
+            parts.append(f"// {warnings[-1]}")
+            continue
+        parts.append(_export_question(question, choices, block))
+    return "\n\n".join(parts) + "\n", warnings
+
+
+def export_gift(quiz):
+    """The quiz as Moodle-valid GIFT, in [markdown] format, readable back by parse_gift.
+    Questions GIFT cannot express are left out with a comment (see `gift_export`)."""
+    return gift_export(quiz)[0]
 
 
 # Import into the database ------------------------------------------------------------------
@@ -563,9 +385,6 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
     """Parse `text` and store its questions: on a new draft quiz (`quiz` None; needs `title`
     and `slug`), or replacing the questions of `quiz`. All or nothing: raises ContentError
     with every problem and stores nothing. Returns (quiz, GiftResult)."""
-    from stressed.quizzes.models import Quiz
-    from stressed.quizzes.writer import prepare_questions, write_questions
-
     result = parse_gift(text, source)
     problems = Problems()
     if not result.questions:

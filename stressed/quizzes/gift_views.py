@@ -4,8 +4,6 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -13,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stressed.content.errors import ContentError
+from stressed.core.permissions import staff_permission_required
+from stressed.lessons.models import Lesson
 from stressed.quizzes.gift import export_gift, import_gift_into_quiz
 from stressed.quizzes.models import Quiz
 
@@ -41,8 +41,6 @@ class GiftImportForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from stressed.lessons.models import Lesson
-
         super().__init__(*args, **kwargs)
         self.fields["lesson"].queryset = Lesson.objects.order_by("order")
 
@@ -65,16 +63,10 @@ class GiftImportForm(forms.Form):
         return slug
 
 
-def _require(request, permission):
-    if not (request.user.is_staff and request.user.has_perm(permission)):
-        raise PermissionDenied
-
-
 @never_cache
-@login_required
+@staff_permission_required("quizzes.add_quiz")
 @require_http_methods(["GET", "HEAD", "POST"])
 def gift_import(request):
-    _require(request, "quizzes.add_quiz")
     form = GiftImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -107,10 +99,9 @@ def gift_import(request):
 
 
 @never_cache
-@login_required
+@staff_permission_required("quizzes.view_quiz")
 @require_safe
 def gift_export(request, slug):
-    _require(request, "quizzes.view_quiz")
     quiz = get_object_or_404(Quiz, slug=slug)
     response = HttpResponse(export_gift(quiz), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{quiz.slug}.gift")

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from stressed.core import marks
 from stressed.core.models import FileBacked, PublicContent
 from stressed.markdown import render, render_inline
 
@@ -70,6 +71,7 @@ class Question(PublicContent, models.Model):
         SHORT = "short", "Short answer"
         NUMERIC = "numeric", "Numeric"
         MATCHING = "matching", "Matching"
+        ORDERING = "ordering", "Ordering"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(
@@ -140,7 +142,8 @@ class Question(PublicContent, models.Model):
 
 
 class Choice(PublicContent, models.Model):
-    """One option, accepted answer, numeric answer or matching pair, as the type needs."""
+    """One option, accepted answer, numeric answer, matching pair or ordering step, as the
+    type needs."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField(default=0)
@@ -158,7 +161,12 @@ class Choice(PublicContent, models.Model):
         help_text="Credit from -1 to 1. Single choice: 1 for the right option. Multiple select: "
         "weights of the right options sum to 1; wrong ones may be negative.",
     )
-    value = models.FloatField(null=True, blank=True, help_text="Numeric: the expected value.")
+    value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Numeric: the expected value. Ordering: the step's place in the right order "
+        "(1 = first).",
+    )
     tolerance = models.FloatField(null=True, blank=True, help_text="Numeric: accepted ± error.")
     min_value = models.FloatField(
         null=True, blank=True, help_text="Numeric range: lowest accepted."
@@ -187,7 +195,7 @@ class Choice(PublicContent, models.Model):
         if self.min_value is not None and self.max_value is not None:
             return self.min_value <= number <= self.max_value
         if self.value is not None:
-            return abs(number - self.value) <= (self.tolerance or 0) + 1e-9
+            return abs(number - self.value) <= (self.tolerance or 0) + marks.TOLERANCE
         return False
 
 

@@ -32,21 +32,24 @@ correlation swings too much to mean anything (with 5 attempts one student can tu
 
 Distractor analysis uses the same first attempts: how often each option was chosen
 (Response.answer["choices"]), the commonest typed answers for short-answer and numeric
-questions, and per matching pair how often it was matched right and the commonest wrong match.
+questions, per matching pair how often it was matched right and the commonest wrong match, and
+per ordering step how often it was put in its place and the commonest wrong place. Each
+question type builds its own rows (`statistics_rows` in stressed/quizzes/types/).
 """
 
 import math
 import statistics as pystats
-from collections import Counter
 from dataclasses import dataclass, field
 
-from stressed.quizzes.grading import normalize_text
+from stressed.quizzes import types
 from stressed.quizzes.models import Attempt, Response
+from stressed.quizzes.types.base import TOP_ANSWERS, Row
+
+__all__ = ["TOP_ANSWERS", "Row", "quiz_statistics"]
 
 LOW_DISCRIMINATION = 20
 MIN_ATTEMPTS = 20  # first attempts a question needs before the page flags it
 BINS = 10
-TOP_ANSWERS = 10
 
 
 def first_attempts(attempts):
@@ -102,25 +105,13 @@ def flag(value):
 
 
 @dataclass
-class Row:
-    """One line of a distractor table."""
-
-    label: str
-    count: int
-    percent: float
-    credit: float | None = None  # the fraction this option or answer earns
-    html: bool = False  # label is sanitized HTML (rendered Markdown), not plain text
-    note: str = ""
-
-
-@dataclass
 class QuestionStats:
     question: object
     attempts: int  # first attempts that included the question
     answered: int
     facility: float | None
     discrimination: float | None
-    kind: str  # "options", "answers" or "pairs": what the rows describe
+    kind: str  # "options", "answers", "pairs" or "steps": what the rows describe
     rows: list = field(default_factory=list)
 
     @property
@@ -144,56 +135,9 @@ class QuizStats:
     min_attempts: int = MIN_ATTEMPTS  # below this a question is not flagged
 
 
-def _percent(count, total):
-    return 100 * count / total if total else 0.0
-
-
-def _option_rows(choices, answers):
-    counts = Counter(i for answer in answers for i in answer.get("choices", []))
-    return [
-        Row(c.text_html, counts[c.pk], _percent(counts[c.pk], len(answers)), c.fraction, html=True)
-        for c in choices
-    ]
-
-
-def _typed_rows(responses, key, show):
-    counts, credit = Counter(), {}
-    for response in responses:
-        if key not in response.answer:
-            continue
-        value = show(response.answer[key])
-        counts[value] += 1
-        credit[value] = max(credit.get(value, 0.0), response.fraction)
-    return [
-        Row(value, n, _percent(n, len(responses)), credit[value])
-        for value, n in counts.most_common(TOP_ANSWERS)
-    ]
-
-
-def _pair_rows(choices, answers):
-    by_id = {c.pk: c for c in choices}
-    rows = []
-    for left in choices:
-        picks = [by_id.get(a.get("matches", {}).get(str(left.pk))) for a in answers]
-        right = sum(1 for p in picks if p is not None and p.match_text == left.match_text)
-        wrong = Counter(
-            p.match_text for p in picks if p is not None and p.match_text != left.match_text
-        )
-        note = f"most common wrong match: {wrong.most_common(1)[0][0]}" if wrong else ""
-        rows.append(Row(left.text_html, right, _percent(right, len(answers)), 1.0, True, note))
-    return rows
-
-
 def _rows(question, responses):
-    choices = list(question.choices.all())
-    answers = [r.answer for r in responses]
-    if question.type in ("single", "multiple", "truefalse"):
-        return "options", _option_rows(choices, answers)
-    if question.type == "short":
-        return "answers", _typed_rows(responses, "text", normalize_text)
-    if question.type == "numeric":
-        return "answers", _typed_rows(responses, "number", lambda n: f"{n:g}")
-    return "pairs", _pair_rows(choices, answers)
+    kind = types.of(question)
+    return kind.statistics_kind, kind.statistics_rows(list(question.choices.all()), responses)
 
 
 def quiz_statistics(quiz):

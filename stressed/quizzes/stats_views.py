@@ -3,14 +3,13 @@
 import csv
 import json
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from stressed.core.permissions import staff_permission_required
 from stressed.quizzes.models import Quiz, Response
 from stressed.quizzes.statistics import quiz_statistics
 
@@ -20,9 +19,11 @@ PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 40, 12, 200
 PROMPT_EXCERPT = 80
 
 
-def _require_statistics(request, slug):
-    if not request.user.has_perm("quizzes.view_statistics"):
-        raise PermissionDenied
+# Instructors and admins; the permission alone decides (no staff flag needed to read them).
+can_view_statistics = staff_permission_required("quizzes.view_statistics", staff=False)
+
+
+def _quiz(slug):
     return get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
 
 
@@ -71,10 +72,10 @@ def score_chart(bins):
 
 
 @never_cache
-@login_required
+@can_view_statistics
 @require_safe
 def quiz_statistics_page(request, slug):
-    quiz = _require_statistics(request, slug)
+    quiz = _quiz(slug)
     stats = quiz_statistics(quiz)
     context = {"quiz": quiz, "stats": stats, "chart": score_chart(stats.bins)}
     return render(request, "quizzes/statistics.html", context)
@@ -128,10 +129,10 @@ def _response_rows(quiz):
 
 
 @never_cache
-@login_required
+@can_view_statistics
 @require_safe
 def quiz_responses_csv(request, slug):
-    quiz = _require_statistics(request, slug)
+    quiz = _quiz(slug)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _response_rows(quiz)),

@@ -1,5 +1,3 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -10,12 +8,14 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from stressed.core.caching import is_logged_in, public_page
+from stressed.core.marks import is_missed
+from stressed.core.permissions import staff_permission_required
 from stressed.core.views import error_page
-from stressed.progress.store import Progress
 from stressed.quizzes import bank
 from stressed.quizzes.cards import build_card, build_cards
 from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
 from stressed.quizzes.models import Attempt, Question, Quiz, Response, sees_draft_quizzes
+from stressed.quizzes.ownership import AttemptOwnership, start_attempt
 from stressed.quizzes.signals import attempt_finished
 
 
@@ -34,7 +34,7 @@ def _attempt_or_404(request, attempt_id, with_quiz=True):
     `with_quiz=False` skips loading the quiz: the caller checks it is visible."""
     attempts = Attempt.objects.select_related("quiz__lesson") if with_quiz else Attempt.objects
     attempt = get_object_or_404(attempts, pk=attempt_id)
-    if not Progress(request).owns(attempt):
+    if not AttemptOwnership(request).owns(attempt):
         raise Http404("No such attempt.")
     if with_quiz and not _visible(request, attempt.quiz):
         raise Http404("No such attempt.")
@@ -56,7 +56,7 @@ def quiz(request, slug):
 def _unfinished_attempt(request, quiz):
     if not (request.session.session_key or request.user.is_authenticated):
         return None
-    return Progress(request).attempts().filter(quiz=quiz, finished_at__isnull=True).first()
+    return AttemptOwnership(request).attempts().filter(quiz=quiz, finished_at__isnull=True).first()
 
 
 @require_safe
@@ -74,18 +74,6 @@ def quiz_take(request, slug):
     if request.htmx:
         return render(request, "quizzes/quiz.html#start", context)
     return render(request, "quizzes/quiz_take.html", context)
-
-
-def start_attempt(request, question_ids, quiz=None):
-    progress = Progress(request)
-    attempt = Attempt.objects.create(
-        quiz=quiz,
-        user=progress.user,
-        owner=progress.owner_id(),
-        question_ids=list(question_ids),
-    )
-    progress.remember_attempt(attempt)
-    return attempt
 
 
 @require_POST
@@ -232,7 +220,7 @@ def summary(request, attempt_id):
     if not attempt.finished_at:
         return redirect("attempt", attempt.pk)
     context = _attempt_context(attempt)
-    missed = [card for card in context["cards"] if not card.result or card.result.fraction < 1]
+    missed = [card for card in context["cards"] if is_missed(card.result and card.result.fraction)]
     context.update(missed=missed, percent=round((attempt.score or 0) * 100))
     return render(request, "quizzes/summary.html", context)
 
@@ -244,22 +232,19 @@ def practise_missed(request, attempt_id):
     live = set(
         Question.objects.live().filter(pk__in=attempt.question_ids).values_list("pk", flat=True)
     )
-    missed = [pk for pk in attempt.question_ids if pk in live and answered.get(pk, 0) < 1]
+    missed = [pk for pk in attempt.question_ids if pk in live and is_missed(answered.get(pk))]
     if not missed:
         return redirect("attempt-summary", attempt.pk)
     return redirect("attempt", start_attempt(request, missed).pk)
 
 
 # Instructor preview: the student view, graded live, nothing stored.
-def _require_preview_permission(request):
-    if not (request.user.is_staff and request.user.has_perm("quizzes.view_quiz")):
-        raise PermissionDenied
+can_preview = staff_permission_required("quizzes.view_quiz")
 
 
-@login_required
+@can_preview
 @require_safe
 def preview(request, slug):
-    _require_preview_permission(request)
     quiz = get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
     questions = list(
         quiz.questions.live().select_related("quiz__lesson").prefetch_related("choices")
@@ -268,10 +253,9 @@ def preview(request, slug):
     return render(request, "quizzes/preview.html", {"quiz": quiz, "cards": cards, "preview": True})
 
 
-@login_required
+@can_preview
 @require_POST
 def preview_answer(request, slug, question_id):
-    _require_preview_permission(request)
     quiz = get_object_or_404(Quiz, slug=slug)
     questions = list(
         quiz.questions.live().select_related("quiz__lesson").prefetch_related("choices")

@@ -7,7 +7,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from stressed.progress.reset_views import RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_IP
+from stressed.accounts.reset_views import RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_IP
 from tests.core.test_security import manage
 
 PASSWORD = "pw-Long-enough-1"

@@ -51,6 +51,10 @@ def named_urls(attempt_id, question_id, term_id):
         "term_id": term_id,
         "uidb64": "MQ",
         "token": "set-password",
+        # Classes: ids no one has (their own tests use real ones: tests/classes/test_roles.py).
+        "class_id": 999999,
+        "assignment_id": 999999,
+        "user_id": 999999,
         "path": "markdownx/0123456789abcdef0123456789abcdef.png",
     }
     slugs = {"lessons/": lesson.slug, "glossary/": Term.objects.first().slug, "quizzes/": quiz.slug}

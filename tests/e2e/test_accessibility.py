@@ -94,6 +94,12 @@ def open_flashcards(page, site):
         expect(page.get_by_role("button", name="Good")).to_be_visible()
 
 
+def open_home_with_progress(page, site):
+    site.as_student_with_history(page)  # the strip and the cards' statuses swap in
+    page.goto("/")
+    expect(page.locator(".lesson-status").filter(has_text="Quiz best").first).to_be_visible()
+
+
 def open_not_found(page, site):
     response = page.goto("/no-such-page/")
     assert response.status == 404
@@ -128,6 +134,9 @@ PAGES = {
     "glossary": lambda page, site: page.goto("/glossary/"),
     "term": open_term,
     "search": lambda page, site: page.goto("/glossary/search/?q=alpha"),
+    "site-search": lambda page, site: page.goto("/search/?q=receptor"),
+    "site-search-typo": lambda page, site: page.goto("/search/?q=norepinephirne"),
+    "home-with-progress": open_home_with_progress,
     "quiz": lambda page, site: page.goto(site.course["quiz_url"]),
     "attempt": lambda page, site: start_quiz(page, site.course),
     "attempt-answered": open_attempt_answered,

@@ -198,7 +198,7 @@ def test_flashcards_by_keyboard(page):
     expect(page.locator(".card-answer")).not_to_be_empty()
     # Focus stays in the card after the swap, so the ratings are a Tab or two away.
     expect(page.locator("#flashcard :focus")).to_have_count(1)
-    tab_to(page, "button", "Good")
+    tab_to(page, "button[value=good]")  # its text also says when the card comes back
     page.keyboard.press("Enter")
     expect(page.locator("#card-term")).not_to_have_text(first)
     expect(page.locator("#flashcard :focus")).to_have_count(1)

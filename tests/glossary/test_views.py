@@ -99,7 +99,7 @@ def test_query_counts(client, terms, django_assert_num_queries):
     # then remembers it for a second.
     with django_assert_num_queries(2):  # version, terms
         client.get(reverse("glossary"))
-    with django_assert_num_queries(1):  # terms
+    with django_assert_num_queries(2):  # names and aliases, then definitions (capped)
         client.get(reverse("glossary-search"), {"q": "alpha"})
     with django_assert_num_queries(3):  # term, related terms, occurrences with lessons
         client.get(terms[0].get_absolute_url())
@@ -147,3 +147,84 @@ def test_only_admins_and_glossary_editors_can_change_terms(client_as, make_term,
         assert changed.status_code in (302, 403)
         assert client.post(delete_url, {"post": "yes"}).status_code in (302, 403)
         assert Term.objects.get(pk=term.pk).name == "Norepinephrine"
+
+
+def test_ranking_exact_then_prefix_then_definitions(make_term):
+    from stressed.glossary.search import DEFINITION_LIMIT
+
+    make_term()  # Norepinephrine, alias NE
+    make_term("ne-prefix", "Nebulous thing", aliases="", definition="Nothing to see.")
+    make_term("inner", "Inner NEST", aliases="", definition="Contains it in the name.")
+    for i in range(DEFINITION_LIMIT + 5):
+        make_term(f"def-{i}", f"Term {i}", aliases="", definition="Mentions ne somewhere.")
+    slugs = [t.slug for t in search_terms("NE")]
+    assert slugs[:3] == ["norepinephrine", "ne-prefix", "inner"]
+    assert len(slugs) == 3 + DEFINITION_LIMIT
+
+
+def test_typos_get_a_suggestion(client, terms):
+    for typo, expected in [("norepinephirne", "Norepinephrine"), ("brwn fat", "brown fat")]:
+        response = client.get(reverse("glossary-search"), {"q": typo})
+        assert f"Did you mean <a href=" in response.content.decode()
+        assert response.context["suggestion"] == expected
+    response = client.get(reverse("glossary-search"), {"q": "noradrenaline"})
+    assert response.context["suggestion"] == ""
+
+
+@pytest.mark.parametrize(
+    "name, aliases, other",
+    [
+        ("Noradrenaline", "", "Norepinephrine"),  # a name that is another term's alias
+        ("Something", "n.e.", "Norepinephrine"),  # an alias that normalises to one
+        ("NOREPINEPHRINE", "", "Norepinephrine"),
+    ],
+)
+def test_admin_refuses_a_label_another_term_uses(admin_client, make_term, name, aliases, other):
+    make_term()
+    response = admin_client.post(
+        reverse("admin:glossary_term_add"),
+        {
+            "name": name,
+            "slug": "clash",
+            "category": "transmitter",
+            "aliases": aliases,
+            "short": "Short.",
+            "definition": "Long.",
+            "references": "",
+        },
+    )
+    assert response.status_code == 200
+    assert f"the term &#x27;{other}&#x27;" in response.content.decode()
+    assert not Term.objects.filter(slug="clash").exists()
+
+
+def test_admin_limits_the_short_definition(admin_client, make_term):
+    response = admin_client.post(
+        reverse("admin:glossary_term_add"),
+        {
+            "name": "Fresh",
+            "slug": "fresh",
+            "category": "process",
+            "aliases": "",
+            "short": "x" * 201,
+            "definition": "Long.",
+            "references": "",
+        },
+    )
+    assert response.status_code == 200
+    assert not Term.objects.filter(slug="fresh").exists()
+    term = make_term()
+    url = reverse("admin:glossary_term_change", args=[term.pk])
+    response = admin_client.post(
+        url,
+        {
+            "name": term.name,
+            "slug": term.slug,
+            "category": term.category,
+            "aliases": term.aliases,
+            "short": "Edited.",
+            "definition": "Long.",
+            "references": "",
+        },
+    )
+    assert response.status_code == 302  # its own labels are no clash

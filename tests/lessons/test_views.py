@@ -107,10 +107,13 @@ def test_students_with_a_session_get_the_public_page_and_a_private_fragment(
     assert busy.cookies["has_session"].value == "1"
     with django_assert_max_num_queries(0):
         assert busy.get(first.get_absolute_url()).status_code == 200
-    # The fragment records the visit for "continue where you left off".
+    # The fragment's form posts the visit for "continue where you left off" (a GET writes
+    # nothing).
     busy.get(reverse("lesson-progress", args=[first.slug]), HTTP_HX_REQUEST="true")
+    assert "Continue" not in busy.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    busy.post(reverse("lesson-position", args=[first.slug]), {"section": "first"})
     summary = busy.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
-    assert f'href="{first.get_absolute_url()}">Continue: First' in summary
+    assert f'href="{first.get_absolute_url()}#first">Continue: lesson 1, First section' in summary
 
 
 def test_anonymous_pages_are_public_cached_and_revalidate(

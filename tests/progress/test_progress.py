@@ -52,9 +52,19 @@ def test_home_offers_to_continue_where_you_left_off(client, make_lesson):
     make_lesson("one", order=1)
     two = make_lesson("two", order=2)
     client.post(reverse("lesson-complete", args=["one"]))  # starts a session
-    client.get(reverse("lesson-progress", args=[two.slug]), HTTP_HX_REQUEST="true")  # visited
-    assert "Continue: Two" not in client.get(reverse("home")).content.decode()  # public page
-    assert "Continue: Two" in client.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    client.post(reverse("lesson-position", args=[two.slug]), {"section": ""})  # opened
+    assert "Continue: lesson 2" not in client.get(reverse("home")).content.decode()  # public
+    fragment = client.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    assert "Continue: lesson 2, Two" in fragment
+    client.post(reverse("lesson-position", args=[two.slug]), {"section": "second"})
+    client.post(reverse("lesson-position", args=[two.slug]), {"section": "not-a-heading"})
+    fragment = client.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    assert 'href="/lessons/two/">Continue: lesson 2, Two' in fragment  # unknown ids dropped
+    client.post(reverse("lesson-position", args=[two.slug]), {"section": "second"})
+    fragment = client.get(reverse("home-progress"), HTTP_HX_REQUEST="true").text
+    assert 'href="/lessons/two/#second">Continue: lesson 2, Second' in fragment
+    # Each card's status comes out of band, into the public page's empty slots.
+    assert 'id="status-one" hx-swap-oob="true"' in fragment and "✓</span> Read" in fragment
 
 
 def test_progress_page_shows_levels_and_scores(client, quiz):
@@ -155,9 +165,42 @@ def test_flashcards_for_anonymous_session_and_account(client, make_term, make_us
     )
     state = CardState.objects.get(user__username="carder", term=term)
     assert state.due <= datetime.now(UTC) + timedelta(minutes=10)
+    assert state.reviews == 1  # the review made before signing up counts
     client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": "easy"})
     state.refresh_from_db()
-    assert state.due > datetime.now(UTC) + timedelta(hours=12) and state.reviews == 1
+    assert state.due > datetime.now(UTC) + timedelta(hours=12) and state.reviews == 2
+    exported = client.get(reverse("account-export")).content.decode()
+    assert '"reviews": 2' in exported
+
+
+def test_flashcards_say_new_and_due_and_show_intervals(client, make_term, make_lesson):
+    first = make_term("alpha-term", "Alpha term", aliases="")
+    read = make_term("zeta-term", "Zeta term", aliases="")
+    lesson = make_lesson()
+    lesson.key_terms.add(read)
+    # A new student: no reviews due, but new terms to learn (not "No cards due").
+    review = client.get(reverse("review")).content.decode()
+    assert "No cards due" not in review and "2 new terms to learn" in review
+    html = client.get(reverse("flashcards")).content.decode()
+    assert "0 cards due" not in html
+    assert "0 due for review" in html and "2 new left in this session" in html
+    assert "New card" in html and first.name in html  # alphabetical until a lesson is read
+    client.post(reverse("lesson-complete", args=[lesson.slug]))
+    html = client.get(reverse("flashcards") + "?show=1").content.decode()
+    assert read.name in html  # the read lesson's terms come first
+    for label in ("Again <span", "1 min</span>", "Easy <span", "8 days</span>"):
+        assert label in html
+    assert ", next in </span>" in html  # the interval is part of the button's name
+
+
+def test_a_session_ends_with_a_summary(client, make_term):
+    terms = [make_term(f"t-{i}", f"Term {i}", aliases="") for i in range(3)]
+    for term, rating in zip(terms, ["easy", "good", "easy"], strict=True):
+        client.post(reverse("flashcard-rate", args=[term.pk]), {"rating": rating})
+    html = client.get(reverse("flashcards")).content.decode()
+    assert "Session done" in html and "You went through 3 cards." in html
+    assert '<span class="rating-name">Easy</span> 2' in html
+    assert "The next card comes back in" in html
 
 
 def test_bad_flashcard_rating_is_400_and_unknown_term_404(client, make_term):
@@ -279,3 +322,33 @@ def test_flashcard_rating_with_htmx_returns_the_next_card(client, make_term):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert "Bbb term" in html and "Show the answer" in html
+
+
+def test_reaching_the_end_of_a_lesson_counts_as_read(client, make_lesson):
+    lesson = make_lesson()
+    # A GET of the fragment writes nothing; it holds the forms htmx posts.
+    fragment = client.get(reverse("lesson-progress", args=[lesson.slug]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="revealed"' in fragment.text and 'hx-trigger="load, reached' in fragment.text
+    assert "sessionid" not in client.cookies  # no session made by a GET
+    response = client.post(reverse("lesson-read", args=[lesson.slug]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "data-quiet" in response.text
+    fragment = client.get(reverse("lesson-progress", args=[lesson.slug]), HTTP_HX_REQUEST="true")
+    assert "You marked this lesson complete" in fragment.text
+    assert 'hx-trigger="revealed"' not in fragment.text  # nothing more to record
+    assert client.get(reverse("lesson-read", args=[lesson.slug])).status_code == 405
+
+
+def test_lesson_end_shows_your_quiz_score(client, quiz):
+    lesson = quiz.lesson
+    fragment = client.get(reverse("lesson-progress", args=[lesson.slug]), HTTP_HX_REQUEST="true")
+    assert "You have not finished this quiz yet." in fragment.text
+    attempt_id = start(client, quiz)
+    for question in quiz.questions.all():
+        client.post(
+            reverse("answer", args=[attempt_id, question.pk]), right_answer(attempt_id, question)
+        )
+    client.post(reverse("attempt-finish", args=[attempt_id]))
+    fragment = client.get(reverse("lesson-progress", args=[lesson.slug]), HTTP_HX_REQUEST="true")
+    assert "Your best quiz score: <strong>100%</strong>" in fragment.text
+    page = client.get(lesson.get_absolute_url()).text
+    assert "Your best quiz score" not in page  # the public page stays public

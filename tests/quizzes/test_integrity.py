@@ -298,7 +298,7 @@ def test_login_merges_what_still_exists_and_skips_what_was_deleted(client, quiz,
 
 
 def test_a_failing_sign_up_leaves_no_half_made_account(client, quiz, monkeypatch):
-    import stressed.progress.account_views as account_views
+    import stressed.accounts.views as account_views
 
     start(client, quiz)
 

@@ -2,6 +2,7 @@
 step with search_entry by triggers), or PostgreSQL's pg_trgm for fuzzy matches (its
 full-text search needs nothing installed)."""
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 FTS_CREATE = [
@@ -32,12 +33,9 @@ FTS_DROP = [
 
 
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
+    if schema_editor.connection.vendor == "sqlite":
         for statement in FTS_CREATE:
             schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def drop(apps, schema_editor):
@@ -49,4 +47,5 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop)]
+    # TrigramExtension does nothing on other databases.
+    operations = [TrigramExtension(), migrations.RunPython(create, drop)]

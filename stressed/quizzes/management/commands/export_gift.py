@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stressed.quizzes.gift import export_gift
+from stressed.quizzes.gift import gift_export
+from stressed.quizzes.models import Quiz
 
 
 class Command(BaseCommand):
@@ -13,12 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="Write to this file instead of stdout.")
 
     def handle(self, *args, slug, output=None, **options):
-        from stressed.quizzes.models import Quiz
-
         quiz = Quiz.objects.filter(slug=slug).first()
         if quiz is None:
             raise CommandError(f"no quiz with the slug {slug!r}")
-        text = export_gift(quiz)
+        text, warnings = gift_export(quiz)
+        for warning in warnings:
+            self.stderr.write(f"warning: {warning}")
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stderr.write(f"Wrote {quiz.questions.live().count()} question(s) to {output}.")

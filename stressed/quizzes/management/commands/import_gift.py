@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stressed.content.errors import ContentError
+from stressed.lessons.models import Lesson
 from stressed.quizzes.gift import import_gift_into_quiz
+from stressed.quizzes.models import Quiz
 
 
 class Command(BaseCommand):
@@ -20,9 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--into", metavar="QUIZ_SLUG", help="Replace this quiz's questions.")
 
     def handle(self, *args, path, slug=None, title=None, lesson=None, into=None, **options):
-        from stressed.lessons.models import Lesson
-        from stressed.quizzes.models import Quiz
-
         if not into and not slug:
             raise CommandError(
                 "give --slug for a new quiz, or --into to replace a quiz's questions"
