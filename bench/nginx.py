@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.server import apt_install
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "deploy" / "nginx.conf"
 
@@ -133,24 +135,5 @@ class Nginx:
 
 
 def ensure_nginx():
-    """Debian's nginx if it is missing (with sudo when not root), as ensure_wrk does for wrk."""
-    if find_nginx():
-        return find_nginx()
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    print("nginx is missing; installing the Debian package…", flush=True)
-    for command in (
-        sudo + ["apt-get", "update", "-qq"],
-        sudo + ["apt-get", "install", "-y", "-qq", "nginx"],
-    ):
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=300,
-                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-            )  # fmt: skip
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise NginxError(f"could not install nginx: {error}") from error
-        if done.returncode != 0:
-            raise NginxError(f"could not install nginx ({' '.join(command)}):\n{done.stderr}")
-    if not find_nginx():
-        raise NginxError("nginx is still missing after apt-get install")
-    return find_nginx()
+    """Debian's nginx if it is missing, as ensure_wrk does for wrk. Returns its path."""
+    return apt_install("nginx", find_nginx, NginxError)

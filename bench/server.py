@@ -266,30 +266,36 @@ def _is_gunicorn(pid):
         return False
 
 
-def ensure_wrk():
-    """wrk from Debian if it is missing (with sudo when not root). Returns its path."""
-    found = shutil.which("wrk")
+def apt_install(package, find, error=HarnessError):
+    """Debian's `package` if `find()` finds nothing (with sudo when not root); returns what
+    `find()` finds afterwards. `error` is the exception class to raise on failure."""
+    found = find()
     if found:
         return found
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    print("wrk is missing; installing the Debian package…", flush=True)
+    print(f"{package} is missing; installing the Debian package…", flush=True)
     for command in (
         sudo + ["apt-get", "update", "-qq"],
-        sudo + ["apt-get", "install", "-y", "-qq", "wrk"],
+        sudo + ["apt-get", "install", "-y", "-qq", package],
     ):
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=300,
                 env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
             )  # fmt: skip
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise HarnessError(f"could not install wrk: {error}") from error
+        except (OSError, subprocess.TimeoutExpired) as failure:
+            raise error(f"could not install {package}: {failure}") from failure
         if done.returncode != 0:
-            raise HarnessError(f"could not install wrk ({' '.join(command)}):\n{done.stderr}")
-    found = shutil.which("wrk")
+            raise error(f"could not install {package} ({' '.join(command)}):\n{done.stderr}")
+    found = find()
     if not found:
-        raise HarnessError("wrk is still missing after apt-get install")
+        raise error(f"{package} is still missing after apt-get install")
     return found
+
+
+def ensure_wrk():
+    """wrk from Debian if it is missing. Returns its path."""
+    return apt_install("wrk", lambda: shutil.which("wrk"))
 
 
 # --- is anything else using the machine? ------------------------------------------------
