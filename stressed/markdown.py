@@ -360,10 +360,7 @@ TAG_RE = re.compile(r"<[^>]+>")
 def _table_label(table):
     """A name for a table's scroll region: its caption, else its column headings."""
     caption = CAPTION_RE.search(table)
-    if caption:
-        text = caption.group(1)
-    else:
-        text = ", ".join(HEADER_RE.findall(table)[:4])
+    text = caption.group(1) if caption else ", ".join(HEADER_RE.findall(table)[:4])
     text = " ".join(unescape(TAG_RE.sub("", text)).split())
     return f"Table: {text}"[:120] if text else "Table"
 

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stressed.progress.store import merge_session_into_account
@@ -36,10 +37,21 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def safe_next(request):
+    """Where to go after signing up: `next` (a class's join link, say) when it is a path on
+    this site, else the progress page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else ""
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("progress")
+        return redirect(next_url or "progress")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # All or nothing: if anything below fails, no account is left half-made.
@@ -48,8 +60,8 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             merge_session_into_account(request, user)
         messages.success(request, "Welcome! Your account is ready and your progress is saved.")
-        return redirect("progress")
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect(next_url or "progress")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 @login_required
@@ -92,6 +104,18 @@ def user_data(user):
             {"term": c.term.slug, "due": c.due, "reviews": c.reviews, "card": c.card}
             for c in user.cards.select_related("term")
         ],
+        # Classes the student is in: their instructors see their work on what it assigns.
+        "classes": [
+            {
+                "class": m.school_class.name,
+                "joined_at": m.joined_at,
+                "teachers": [t.get_username() for t in m.school_class.teachers.all()],
+            }
+            for m in user.class_memberships.select_related("school_class").prefetch_related(
+                "school_class__teachers"
+            )
+        ],
+        "classes_taught": [c.name for c in user.classes_taught.all()],
     }
 
 

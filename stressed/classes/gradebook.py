@@ -91,7 +91,7 @@ def assignments_of(school_class):
     return list(
         school_class.assignments.select_related("lesson", "quiz__lesson")
         .defer(*text_fields("lesson"), *text_fields("quiz__lesson"), "quiz__intro")
-        .order_by("due_at", "pk")
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
 
 

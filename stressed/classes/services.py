@@ -6,6 +6,9 @@ Admins (`classes.view_class`, and superusers) see every class. A student is any 
 user; they see their own classes and their own work, never another student's.
 """
 
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -50,10 +53,6 @@ def teaches(user, school_class):
     return school_class.teachers.filter(pk=user.pk).exists() or sees_all_classes(user)
 
 
-def is_member(user, school_class):
-    return user.is_authenticated and school_class.memberships.filter(user=user).exists()
-
-
 # Classes -------------------------------------------------------------------------------------
 
 
@@ -96,8 +95,6 @@ def set_archived(school_class, archived):
 def add_teacher(school_class, username):
     """Adds a co-teacher; returns an error message, or "" when done. Only instructors can be
     co-teachers: a teacher sees every student's answers."""
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None or not user.is_active:
         return "There is no user with that username."
@@ -239,7 +236,7 @@ def assigned_to(user, now=None):
             )
         )
     order = {"overdue": 0, "due": 1, "todo": 2, "late": 3, "done": 3}
-    far = timezone.datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    far = datetime.max.replace(tzinfo=UTC)  # no due date: after every dated one
     result.sort(key=lambda pair: (order[pair[1].state], pair[0].due_at or far, pair[0].pk))
     return result
 
@@ -247,16 +244,3 @@ def assigned_to(user, now=None):
 def text_fields(prefix):
     """The lesson's text columns: a list of assignments needs only titles and slugs."""
     return [f"{prefix}__{name}" for name in ("body", "body_html", "linked_html", "toc")]
-
-
-def governing_assignments(user, quiz_id):
-    """The assignments of this quiz in the student's open classes (their quiz settings apply)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Assignment.objects.filter(
-            quiz_id=quiz_id,
-            school_class__archived_at__isnull=True,
-            school_class__memberships__user=user,
-        ).select_related("school_class")
-    )

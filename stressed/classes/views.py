@@ -440,9 +440,7 @@ def class_quiz_statistics(request, class_id, assignment_id):
         pk=assignment_id,
         quiz__isnull=False,
     )
-    stats = class_stats.class_quiz_statistics(
-        assignment.quiz, class_stats.class_attempts(school_class, assignment)
-    )
+    stats = class_stats.class_quiz_statistics(school_class, assignment)
     return render(
         request,
         "classes/statistics.html",

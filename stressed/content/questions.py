@@ -56,6 +56,11 @@ def length_problems(q: QuestionData):
     if message := too_many_choices(q):
         return [message]
     texts = [("prompt", q.prompt), ("explanation", q.explanation)]
+    texts += [
+        ("feedback for a right answer", q.correct_feedback),
+        ("feedback for a partly right answer", q.partial_feedback),
+        ("feedback for a wrong answer", q.incorrect_feedback),
+    ]
     for number, c in enumerate(q.choices, start=1):
         texts += [(f"option {number}", c.text), (f"feedback of option {number}", c.feedback)]
     return [

@@ -14,7 +14,16 @@ class TermForm(forms.ModelForm):
 
     class Meta:
         model = Term
-        fields = "__all__"
+        fields = (
+            "name",
+            "slug",
+            "category",
+            "aliases",
+            "short",
+            "definition",
+            "related",
+            "references",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

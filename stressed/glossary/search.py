@@ -52,9 +52,7 @@ def suggest_term(query):
     for name, aliases in Term.objects.values_list("name", "aliases"):
         labels.append(name)
         labels.extend(alias.strip() for alias in aliases.splitlines() if alias.strip())
-    best = process.extractOne(
-        query, labels, scorer=fuzz.ratio, processor=fold, score_cutoff=75
-    )
+    best = process.extractOne(query, labels, scorer=fuzz.ratio, processor=fold, score_cutoff=75)
     if best is None or compact(best[0]) == compact(query):
         return ""
     return best[0]

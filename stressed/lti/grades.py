@@ -17,6 +17,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
+from stressed.classes.policy import class_grade
 from stressed.lti import tool
 from stressed.lti.models import GradePost, GradeTarget
 
@@ -31,9 +32,13 @@ OPPORTUNISTIC_RETRIES = 5
 
 def grade_for(attempt, launch):
     """(scoreGiven, scoreMaximum) to post for `attempt` to the line item of `launch` (a
-    GradeTarget). For now the finishing attempt's own score. The Classes feature will apply
-    its grading policy here (best, first, last or mean of the student's attempts)."""
-    return round((attempt.score or 0) * SCORE_MAXIMUM, 2), SCORE_MAXIMUM
+    GradeTarget): the grade by the grade policy of the class that assigned the quiz to the
+    student (best, first, last or mean of the attempts that count), else the finishing
+    attempt's own score."""
+    grade = class_grade(attempt)
+    if grade is None:
+        grade = attempt.score or 0
+    return round(grade * SCORE_MAXIMUM, 2), SCORE_MAXIMUM
 
 
 def target_for(attempt, request):

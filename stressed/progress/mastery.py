@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from stressed.core.marks import TOLERANCE
+from stressed.quizzes import policy
 from stressed.quizzes.models import Quiz
 
 
@@ -64,8 +65,12 @@ def curriculum_progress(progress, lessons):
     completed = progress.completed_lesson_ids()
     quizzes = {q.lesson_id: q for q in Quiz.objects.filter(lesson__in=lessons, published=True)}
     by_quiz = {}
-    for attempt in progress.attempts().filter(quiz__in=quizzes.values()).order_by("started_at"):
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    loaded = list(progress.attempts().filter(quiz__in=quizzes.values()).order_by("started_at"))
+    # A score a class keeps until the due date is not shown here either (quizzes.policy).
+    withheld = policy.withheld(loaded)
+    for attempt in loaded:
+        if attempt.pk not in withheld:
+            by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     # Attempts with at least one answer; an empty finished attempt counts for nothing.
     answered_attempts = dict(
         progress.attempts().filter(responses__isnull=False).values_list("pk", "quiz_id")

@@ -12,6 +12,7 @@ from stressed.lessons.models import Lesson
 from stressed.progress.flashcards import RATINGS, Deck, Run, humanize, intervals
 from stressed.progress.mastery import Level, curriculum_progress, lesson_standing
 from stressed.progress.store import Progress
+from stressed.quizzes import policy
 from stressed.quizzes.models import Response
 from stressed.quizzes.ownership import start_attempt
 
@@ -83,6 +84,7 @@ def lesson_read(request, slug):
         progress.mark_complete(lesson, True)
     if request.htmx:  # the control now says so (quietly: the reader did not click)
         context = {**lesson_personal_context(request, lesson), "is_complete": True}
+        context["tracked"] = True  # the position was posted already; don't post it again
         return render(request, "progress/lesson_complete.html#complete-form", context)
     return redirect("lesson-progress", lesson.slug)
 
@@ -115,6 +117,11 @@ def missed_question_ids(store):
     responses = Response.objects.filter(
         attempt__in=store.attempts(), question__quiz__published=True, question__retired=False
     )
+    if store.user:  # answers whose feedback a class defers are not "missed" yet: unknown
+        attempts = store.attempts().filter(quiz__isnull=False)
+        hidden = policy.withheld(attempts.only("user_id", "quiz_id", "started_at", "finished_at"))
+        if hidden:
+            responses = responses.exclude(attempt_id__in=hidden)
     for question_id, fraction in responses.order_by("answered_at", "pk").values_list(
         "question_id", "fraction"
     ):

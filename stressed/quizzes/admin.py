@@ -79,10 +79,11 @@ class QuizAdmin(SafeFormsMixin, MarkdownxModelAdmin):
     def links(self, quiz):
         return format_html(
             '<a href="{}">Preview as a student</a> · <a href="{}">Statistics</a> · '
-            '<a href="{}">Export GIFT</a>',
+            '<a href="{}">Export GIFT</a> · <a href="{}">Export Moodle XML</a>',
             reverse("quiz-preview", args=[quiz.slug]),
             reverse("quiz-statistics", args=[quiz.slug]),
             reverse("gift-export", args=[quiz.slug]),
+            reverse("moodle-xml-export", args=[quiz.slug]),
         )
 
     def save_model(self, request, obj, form, change):
@@ -183,6 +184,10 @@ class QuestionAdmin(SafeFormsMixin, MarkdownxModelAdmin):
         "prompt",
         "explanation",
         "review_anchor",
+        "correct_feedback",
+        "partial_feedback",
+        "incorrect_feedback",
+        "category",
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -27,6 +27,8 @@ class Card:
     correct_text: str = ""
     text_value: str = ""
     positions: list = field(default_factory=list)  # ordering: the places offered
+    saved: bool = False  # answered, feedback withheld (stressed/quizzes/policy.py)
+    note: str = ""  # then: when feedback will show
 
     @property
     def answered(self):
@@ -66,3 +68,28 @@ def build_cards(seed, questions, responses):
         build_card(q, number, seed, by_question.get(q.pk))
         for number, q in enumerate(questions, start=1)
     ]
+
+
+@dataclass
+class SavedResult:
+    """What an answered card keeps while feedback is withheld: the answer as given, and
+    nothing that tells right from wrong (no fraction, no verdict, no right answer)."""
+
+    answer: dict
+    chosen: list  # the options chosen, for their text
+    pair_results: list  # (left or step, given, "", None): no right answer, no mark
+
+
+def withhold_feedback(card, note=""):
+    """The card as "Answer saved": the answer given, without any correctness."""
+    if card.result is not None:
+        result = card.result
+        card.result = SavedResult(
+            result.answer,
+            list(result.chosen),
+            [(first, given, "", None) for first, given, *_rest in result.pair_results],
+        )
+        card.correct_text = ""
+        card.saved = True
+        card.note = note
+    return card

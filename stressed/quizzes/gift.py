@@ -24,9 +24,13 @@ The parser reads GIFT the way Moodle's own importer does (question/format/gift/f
   text.) Short-answer answers and the right-hand items of matching pairs are plain strings
   in Moodle and here.
 
+Moodle's catch-alls are read as Moodle reads them: a matching row `= -> Chat` with no left
+item is a distractor, offered in every row's drop-down; a short answer `*` matches anything
+no other answer matched; a numeric `~#feedback` is the feedback (and 0 credit) for any other
+number. `$CATEGORY:` is kept on each question after it, and written again where it changes.
+
 Skipped, each with a warning naming the line and the question, and never an error:
-description items (no answer block) and essays (`{}`), because they cannot be auto-graded;
-the "any other answer" feedback of numeric questions (`~#...`), which we cannot store.
+description items (no answer block) and essays (`{}`), because they cannot be auto-graded.
 
 Stricter than Moodle, reported as problems instead of being read some odd way: unbalanced or
 repeated braces, weights that are not numbers, numbers that are not numbers, and everything
@@ -39,17 +43,12 @@ round trip keeps them: `// review: <heading id>` (the lesson section a question 
 `Q<order>` on export, since Moodle would otherwise invent a name from the text.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import IntegrityError, transaction
-from django.utils.text import slugify
-
 from stressed.content.errors import ContentError, Problems
-from stressed.content.lint import lint_quiz
-from stressed.content.questions import MAX_QUESTIONS, QuestionData, length_problems
+from stressed.content.questions import QuestionData, length_problems
 from stressed.quizzes import types
 from stressed.quizzes.giftsyntax import (
     BLANK,
@@ -63,9 +62,9 @@ from stressed.quizzes.giftsyntax import (
     restore,
 )
 from stressed.quizzes.giftsyntax import text as gift_text
-from stressed.quizzes.models import Quiz
+from stressed.quizzes.importing import give_keys, import_into_quiz, lint_warnings
+from stressed.quizzes.models import COMBINED_FEEDBACK
 from stressed.quizzes.types import check_question
-from stressed.quizzes.writer import prepare_questions, write_questions
 
 __all__ = [
     "GiftResult",
@@ -82,9 +81,14 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 @dataclass
 class GiftResult:
     questions: list = field(default_factory=list)
-    category: str = ""
+    categories: list = field(default_factory=list)  # every $CATEGORY, in file order
     warnings: list = field(default_factory=list)
     written: object = None  # the writer's report, once stored
+
+    @property
+    def category(self):
+        """The file's first category (each question keeps the one in force where it is)."""
+        return self.categories[0] if self.categories else ""
 
 
 @dataclass
@@ -280,11 +284,13 @@ class _QuestionReader:
 def parse_gift(text, source="upload.gift"):
     """Parse GIFT text. Raises ContentError listing every problem; returns a GiftResult."""
     problems, result = Problems(), GiftResult()
+    category = ""
     for block in _blocks(text):
         if not block.lines:
             continue  # comments only, like Moodle's own "// question: 1 name: x" headers
         if block.text.startswith("$CATEGORY:"):
-            result.category = restore(block.lines[0][1][len("$CATEGORY:") :]).strip()
+            category = restore(block.lines[0][1][len("$CATEGORY:") :]).strip()[:255]
+            result.categories.append(category)
             if len(block.lines) == 1:
                 continue
             result.warnings.append(
@@ -294,38 +300,15 @@ def parse_gift(text, source="upload.gift"):
             block = _Block(block.lines[1:], block.comments)
         question = _QuestionReader(block, source, result, problems).read()
         if question:
+            question.category = category
             result.questions.append(question)
     if problems:
         raise ContentError(problems)
     # Item-writing findings go into the report: a file from Moodle is imported as a draft
     # even when an item breaks a rule, and the admin refuses to save it until it is fixed.
-    for question, findings in lint_quiz(result.questions):
-        where = f'question "{question.title}": ' if question.title else "question: "
-        result.warnings += [
-            f"{source}:{question.line}: {where}item-writing "
-            f"{'error (fix it before publishing)' if f.is_error else 'warning'}: {f.message}"
-            for f in findings
-        ]
-    _give_keys(result.questions)
+    result.warnings += lint_warnings(result.questions, source)
+    give_keys(result.questions)
     return result
-
-
-def _give_keys(questions):
-    """A stable key for every question, so re-importing a file matches questions by key and
-    never by position: `// key: x` if given (our export writes it), else the ::title::, else
-    the prompt's fingerprint. Repeats are numbered in file order."""
-    seen = set()
-    for question in questions:
-        base = question.key or slugify(question.title)[:90]
-        if not base:
-            digest = hashlib.sha256(" ".join(question.prompt.split()).encode()).hexdigest()
-            base = f"q-{digest[:12]}"
-        key, n = base, 1
-        while key in seen:
-            n += 1
-            key = f"{base}-{n}"
-        question.key = key
-        seen.add(key)
 
 
 # Export ------------------------------------------------------------------------------------
@@ -350,12 +333,19 @@ def gift_export(quiz):
     """The quiz as Moodle-valid GIFT, and warnings for the questions GIFT cannot express
     (each type says: `gift_block` is None), which are left out."""
     title = " ".join(quiz.title.split())
-    parts = [
-        f"// {title}\n// Exported from stressed (GIFT format; text is Markdown).",
-        f"$CATEGORY: stressed/{quiz.slug}",
-    ]
-    warnings = []
+    parts = [f"// {title}\n// Exported from stressed (GIFT format; text is Markdown)."]
+    warnings, current = [], None
     for question in quiz.questions.live().prefetch_related("choices"):
+        # Each question under its own category, written where it changes, as Moodle does.
+        category = question.category or f"stressed/{quiz.slug}"
+        if category != current:
+            parts.append(f"$CATEGORY: {category}")
+            current = category
+        if any(getattr(question, name) for name in COMBINED_FEEDBACK):
+            warnings.append(
+                f"question '{question.title or question.key}': its feedback for right, partly "
+                "right and wrong answers is left out (GIFT has none; Moodle XML keeps it)"
+            )
         choices = list(question.choices.all())
         general = f"####{escape(question.explanation)}" if question.explanation else ""
         kind = types.of(question)
@@ -385,47 +375,6 @@ def import_gift_into_quiz(text, quiz=None, *, title="", slug="", source="upload.
     """Parse `text` and store its questions: on a new draft quiz (`quiz` None; needs `title`
     and `slug`), or replacing the questions of `quiz`. All or nothing: raises ContentError
     with every problem and stores nothing. Returns (quiz, GiftResult)."""
-    result = parse_gift(text, source)
-    problems = Problems()
-    if not result.questions:
-        problems.add(source, 1, "no questions to import (descriptions and essays are skipped)")
-    if len(result.questions) > MAX_QUESTIONS:
-        problems.add(
-            source,
-            1,
-            f"a quiz has at most {MAX_QUESTIONS} questions; this file has {len(result.questions)}",
-        )
-    if quiz is None:
-        if not title:
-            problems.add(source, 1, "the new quiz needs a title")
-        if not slug or not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug):
-            problems.add(source, 1, "the new quiz needs a slug of letters, digits and hyphens")
-        elif Quiz.objects.filter(slug=slug).exists():
-            problems.add(source, 1, f"a quiz with the slug {slug!r} already exists")
-    if problems:
-        raise ContentError(problems)
-    lesson = lesson or (quiz.lesson if quiz else None)
-    if lesson is not None:
-        sections = set(lesson.section_ids())
-        for q in result.questions:
-            if q.review and q.review not in sections:
-                result.warnings.append(
-                    f"{source}:{q.line}: review id {q.review!r} is not a "
-                    f"heading id in lesson {lesson.slug!r}"
-                )
-    prepared = prepare_questions(result.questions)  # Markdown rendered outside the transaction
-    try:
-        with transaction.atomic():
-            if quiz is None:
-                quiz = Quiz(title=title, slug=slug, published=False)
-            elif title:
-                quiz.title = title
-            quiz.lesson = lesson
-            # Marked as an admin edit, so the content loader never overwrites the import.
-            quiz.edited_in_admin = True
-            quiz.save()
-            result.written = write_questions(quiz, prepared)
-    except IntegrityError:  # the slug was taken meanwhile
-        problems.add(source, 1, f"a quiz with the slug {slug!r} already exists")
-        raise ContentError(problems) from None
-    return quiz, result
+    return import_into_quiz(
+        parse_gift(text, source), quiz, title=title, slug=slug, source=source, lesson=lesson
+    )

@@ -1,4 +1,5 @@
-"""Staff pages to import a GIFT file as a draft quiz and to download a quiz as GIFT."""
+"""Staff pages to import a Moodle file (GIFT or Moodle XML, chosen by the file's extension) as
+a draft quiz, and to download a quiz as GIFT or Moodle XML."""
 
 from pathlib import PurePath
 
@@ -15,17 +16,22 @@ from stressed.core.permissions import staff_permission_required
 from stressed.lessons.models import Lesson
 from stressed.quizzes.gift import export_gift, import_gift_into_quiz
 from stressed.quizzes.models import Quiz
+from stressed.quizzes.moodlexml import MAX_BYTES as MAX_XML
+from stressed.quizzes.moodlexml import export_moodle_xml, import_moodle_xml_into_quiz
 
 MAX_UPLOAD = 1024 * 1024
 EXTENSIONS = (".gift", ".txt")
+XML_EXTENSIONS = (".xml",)
 
 
 class GiftImportForm(forms.Form):
     file = forms.FileField(
-        label="GIFT file",
-        help_text="A Moodle GIFT export (.gift or .txt), UTF-8, at most 1 MB. Descriptions and "
-        "essays are skipped.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".gift,.txt,text/plain"}),
+        label="GIFT file or Moodle XML file",
+        help_text="A Moodle export: GIFT (.gift or .txt, UTF-8, at most 1 MB) or Moodle XML "
+        "(.xml, at most 10 MB, images included). Descriptions and essays are skipped.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".gift,.txt,.xml,text/plain,application/xml,text/xml"}
+        ),
     )
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(
@@ -46,8 +52,14 @@ class GiftImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        self.is_xml = upload.name.lower().endswith(XML_EXTENSIONS)
+        if self.is_xml:
+            if upload.size > MAX_XML:
+                raise forms.ValidationError("The file is larger than 10 MB.")
+            self.data_bytes = upload.read()  # the XML declaration names its encoding
+            return upload
         if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError("Choose a .gift or .txt file.")
+            raise forms.ValidationError("Choose a .gift, .txt or .xml file.")
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError("The file is larger than 1 MB.")
         try:
@@ -71,9 +83,14 @@ def gift_import(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        importer, content = (
+            (import_moodle_xml_into_quiz, form.data_bytes)
+            if form.is_xml
+            else (import_gift_into_quiz, form.text)
+        )
         try:
-            quiz, result = import_gift_into_quiz(
-                form.text,
+            quiz, result = importer(
+                content,
                 None,
                 title=data["title"],
                 slug=data["slug"],
@@ -105,4 +122,14 @@ def gift_export(request, slug):
     quiz = get_object_or_404(Quiz, slug=slug)
     response = HttpResponse(export_gift(quiz), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{quiz.slug}.gift")
+    return response
+
+
+@never_cache
+@staff_permission_required("quizzes.view_quiz")
+@require_safe
+def moodle_xml_export(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    response = HttpResponse(export_moodle_xml(quiz), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{quiz.slug}.xml")
     return response

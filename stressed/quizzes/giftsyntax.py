@@ -45,7 +45,7 @@ def plain_to_markdown(text):
         line = re.sub(r"([\\`*_{}\[\]|])", r"\\\1", line.strip())
         line = re.sub(r"^([#>+-])", r"\\\1", line)  # headings, quotes, list items
         line = re.sub(r"^(\d+)\.", r"\1\\.", line)  # numbered list items
-        line = re.sub(r"^=", "&#61;", line)  # a setext heading underline
+        line = re.sub(r"^=(?==*$)", "&#61;", line)  # only a line of "=" underlines a heading
         lines.append(line)
     for i in range(len(lines) - 1):
         if lines[i] and lines[i + 1]:

@@ -57,6 +57,10 @@ class Quiz(FileBacked):
         super().save(*args, **kwargs)
 
 
+# Moodle's combined feedback: one Markdown field per verdict, each with its rendered HTML.
+COMBINED_FEEDBACK = ("correct_feedback", "partial_feedback", "incorrect_feedback")
+
+
 class QuestionQuerySet(models.QuerySet):
     def live(self):
         """Questions a new attempt may use: not retired by a content edit."""
@@ -106,6 +110,24 @@ class Question(PublicContent, models.Model):
         blank=True,
         help_text="Heading id in the quiz's lesson that this question tests (for 'review this').",
     )
+    category = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Moodle question-bank category (a path like $course$/top/Week 1) from an "
+        "imported GIFT or Moodle XML file; exports file the question there again.",
+    )
+    correct_feedback = MarkdownxField(
+        blank=True, help_text="Shown after a fully right answer (Moodle's combined feedback)."
+    )
+    correct_feedback_html = models.TextField(editable=False, blank=True)
+    partial_feedback = MarkdownxField(
+        blank=True, help_text="Shown after a partly right answer (Moodle's combined feedback)."
+    )
+    partial_feedback_html = models.TextField(editable=False, blank=True)
+    incorrect_feedback = MarkdownxField(
+        blank=True, help_text="Shown after a wrong answer (Moodle's combined feedback)."
+    )
+    incorrect_feedback_html = models.TextField(editable=False, blank=True)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -130,6 +152,8 @@ class Question(PublicContent, models.Model):
             self.key = f"q-{secrets.token_hex(5)}"
         self.prompt_html = render(self.prompt)
         self.explanation_html = render(self.explanation)
+        for name in COMBINED_FEEDBACK:
+            setattr(self, f"{name}_html", render(getattr(self, name)))
         super().save(*args, **kwargs)
 
     @property

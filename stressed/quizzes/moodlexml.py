@@ -14,7 +14,9 @@ the content files:
 - `<name>` is the title; `<idnumber>` the stable key (made a slug when it is not one);
   `<questiontext>` the prompt; `<generalfeedback>` the explanation; `<correctfeedback>`,
   `<partiallycorrectfeedback>` and `<incorrectfeedback>` the combined feedback; each
-  `<answer fraction="…">` (a percentage) an option with its `<feedback>`.
+  `<answer fraction="…">` (a percentage) an option with its `<feedback>`. A `*` answer of a
+  short-answer or numerical question is "any other answer"; a `<subquestion>` with an answer
+  and no text is a matching distractor. Numerical units are not kept (a warning says so).
 - Text formats: `html` and `markdown` are kept (HTML goes through the site's sanitizer when
   rendered, like all Markdown); `plain_text`, `moodle_auto_format` and `wiki_like` are shown
   as typed. Short answers, numbers and the right-hand items of matching are plain strings, as
@@ -53,9 +55,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from stressed.content.errors import ContentError, Problems
-from stressed.content.questions import ChoiceData, QuestionData, length_problems
-from stressed.core import marks
+from stressed.content.questions import QuestionData, length_problems
 from stressed.core.images import ImageRejected, clean_image, image_name, image_url
+from stressed.quizzes import types
 from stressed.quizzes.giftsyntax import plain_to_markdown
 from stressed.quizzes.importing import give_keys, import_into_quiz, lint_warnings
 from stressed.quizzes.types import check_question
@@ -71,6 +73,7 @@ __all__ = [
 
 MAX_BYTES = 10 * 1024 * 1024  # images come embedded, so more than a GIFT file's 1 MB
 MAX_DEPTH = 30  # Moodle's deepest is 6 (quiz/question/answer/feedback/text)
+MAX_KEY_INPUT = 100  # Moodle's idnumber is at most 100 characters
 KEPT_FORMATS = ("html", "markdown")
 PLAIN_FORMATS = ("plain_text", "moodle_auto_format", "wiki_like")
 SKIPPED = {
@@ -326,174 +329,18 @@ class QuestionReader:
             child(self.element, "incorrectfeedback"), "feedback for a wrong answer"
         )
 
-    # Types -----------------------------------------------------------------------------------
-
-    def multichoice(self):
-        single = own_text(child(self.element, "single")).lower() not in ("false", "0", "")
-        if child(self.element, "single") is None:
-            single = True  # Moodle's default
-        choices = []
-        for number, answer in enumerate(self.element.findall("answer"), start=1):
-            text = self.rich(answer, f"option {number}")
-            if not text.strip():
-                self.fail(f"option {number} has no text", answer.line)
-            choices.append(
-                ChoiceData(
-                    text=text,
-                    fraction=self.fraction(answer),
-                    feedback=self.rich(child(answer, "feedback"), f"feedback of option {number}"),
-                    misconception=self.misconception(answer),
-                )
-            )
-        self.shuffle_note()
-        return ("single" if single else "multiple"), choices
-
     def shuffle_note(self):
         shuffle = child(self.element, "shuffleanswers")
         if shuffle is not None and own_text(shuffle).lower() in ("false", "0"):
             self.warn("the options are not shuffled in Moodle; here they always are")
 
-    def truefalse(self):
-        answers = self.element.findall("answer")
-        by_text, old_style = {}, False
-        for index, answer in enumerate(answers):
-            text = plain_text(answer)
-            if text not in ("true", "false"):
-                old_style, text = True, ("true" if index == 0 else "false")
-            by_text[text] = answer
-        if old_style:
-            self.warn("the answers are not 'true' and 'false'; read as True first, as Moodle does")
-        if set(by_text) != {"true", "false"}:
-            self.fail("a true/false question needs a 'true' and a 'false' answer")
-            return "truefalse", []
-        is_true = marks.same(self.fraction(by_text["true"]), 1)
-        return "truefalse", [
-            ChoiceData(
-                "True",
-                1.0 if is_true else 0.0,
-                self.rich(child(by_text["true"], "feedback"), "feedback for True"),
-            ),
-            ChoiceData(
-                "False",
-                0.0 if is_true else 1.0,
-                self.rich(child(by_text["false"], "feedback"), "feedback for False"),
-            ),
-        ]
+    # For the types' xml_read: the helpers of this module, as methods.
+    child = staticmethod(child)
+    plain = staticmethod(plain_text)
+    own = staticmethod(own_text)
 
-    def shortanswer(self):
-        choices = []
-        for number, answer in enumerate(self.element.findall("answer"), start=1):
-            text = plain_text(answer)
-            if not text:
-                self.fail(f"answer {number} is empty", answer.line)
-            choices.append(
-                ChoiceData(
-                    text=text,
-                    fraction=self.fraction(answer),
-                    feedback=self.rich(child(answer, "feedback"), f"feedback of answer {number}"),
-                    misconception=self.misconception(answer),
-                )
-            )
-        return "short", choices
-
-    def numerical(self):
-        choices = []
-        for number, answer in enumerate(self.element.findall("answer"), start=1):
-            raw = plain_text(answer) or own_text(answer)
-            choice = ChoiceData(
-                fraction=self.fraction(answer),
-                feedback=self.rich(child(answer, "feedback"), f"feedback of answer {number}"),
-                misconception=self.misconception(answer),
-            )
-            if raw == "*":
-                # Moodle's "any other answer": the catch-all, with its fraction and feedback.
-                choices.append(choice)
-                continue
-            choice.value = self.number(raw, f"answer {number}", answer.line)
-            tolerance = child(answer, "tolerance")
-            if tolerance is not None:
-                choice.tolerance = self.number(
-                    own_text(tolerance) or "0", f"tolerance of answer {number}", tolerance.line
-                )
-            self.read_range(answer, choice)
-            choices.append(choice)
-        self.units()
-        return "numeric", choices
-
-    def read_range(self, answer, choice):
-        """Our export's `<!-- range: min..max -->`, used when it agrees with the answer."""
-        for comment in answer.comments:
-            match = re.fullmatch(r"range:\s*(\S+)\.\.(\S+)", comment)
-            if not match or choice.value is None:
-                continue
-            try:
-                low, high = float(match.group(1)), float(match.group(2))
-            except ValueError:
-                continue
-            middle, half = (low + high) / 2, (high - low) / 2
-            if math.isclose(middle, choice.value, abs_tol=1e-9) and math.isclose(
-                half, choice.tolerance or 0, abs_tol=1e-9
-            ):
-                choice.value = choice.tolerance = None
-                choice.min_value, choice.max_value = low, high
-
-    def units(self):
-        units = child(self.element, "units")
-        names = []
-        for unit in units.findall("unit") if units is not None else []:
-            name = own_text(child(unit, "unit_name"))
-            multiplier = own_text(child(unit, "multiplier")) or "1"
-            names.append(
-                name if multiplier in ("1", "1.0", "1.0000000") else f"{name} (×{multiplier})"
-            )
-        if names:
-            self.warn(
-                f"units are not kept ({', '.join(names)}): a number may be typed with the unit "
-                "the prompt names, so name the unit in the prompt"
-            )
-
-    def matching(self):
-        choices = []
-        for number, sub in enumerate(self.element.findall("subquestion"), start=1):
-            right = plain_text(child(sub, "answer"))
-            if len(right) > 300:
-                self.fail(
-                    f"the right-hand item of pair {number} is longer than 300 characters", sub.line
-                )
-            left = self.rich(sub, f"left-hand item {number}")
-            if not left.strip() and not right:
-                continue  # Moodle skips a subquestion with neither
-            choices.append(ChoiceData(text=left, match_text=right, fraction=1.0))
-        self.shuffle_note()
-        return "matching", choices
-
-    def ordering(self):
-        choices = []
-        for place, answer in enumerate(self.element.findall("answer"), start=1):
-            text = self.rich(answer, f"step {place}")
-            if not text.strip():
-                self.fail(f"step {place} has no text", answer.line)
-            choices.append(ChoiceData(text=text, fraction=1.0, value=float(place)))
-        grading = own_text(child(self.element, "gradingtype")).upper()
-        if grading and grading not in ("RELATIVE_NEXT_EXCLUDE_LAST", "RELATIVE"):
-            self.warn(
-                f"graded here by adjacent pairs in order (Moodle's RELATIVE_NEXT_EXCLUDE_LAST), "
-                f"not {grading}"
-            )
-        return "ordering", choices
-
-    READERS = {
-        "multichoice": multichoice,
-        "truefalse": truefalse,
-        "shortanswer": shortanswer,
-        "numerical": numerical,
-        "matching": matching,
-        "match": matching,
-        "ordering": ordering,
-    }
-    WITH_COMBINED_FEEDBACK = ("multichoice", "matching", "match", "ordering")
-
-    def read(self, qtype):
+    def read(self, kind):
+        """`kind` (a question type from the registry) reads the answers."""
         questiontext = child(self.element, "questiontext")
         if questiontext is not None:
             self.text_format = (questiontext.get("format") or "html").strip()
@@ -501,9 +348,9 @@ class QuestionReader:
             return self.fail("the question has no <name><text>, which Moodle requires")
         if len(self.title) > 200:
             self.fail("the name is longer than 200 characters")
-        kind, choices = self.READERS[qtype](self)
+        name, choices = kind.xml_read(self)
         question = QuestionData(
-            type=kind,
+            type=name,
             prompt=self.rich(questiontext, "question text", "html"),
             explanation=self.rich(child(self.element, "generalfeedback"), "general feedback"),
             title=self.title,
@@ -512,7 +359,7 @@ class QuestionReader:
             choices=choices,
             category=self.category,
         )
-        if qtype in self.WITH_COMBINED_FEEDBACK:
+        if kind.xml_combined_feedback:
             self.combined_feedback(question)
         for comment in self.element.comments:
             if match := re.fullmatch(r"review:\s*(\S+)", comment):
@@ -523,9 +370,6 @@ class QuestionReader:
             for message in check_question(question):
                 self.fail(message)
         return None if self.failed else question
-
-
-MAX_KEY_INPUT = 100
 
 
 def parse_moodle_xml(data, source="upload.xml"):
@@ -546,15 +390,16 @@ def parse_moodle_xml(data, source="upload.xml"):
             result.categories.append(category)
             continue
         reader = QuestionReader(element, source, result, problems, category)
+        kind = types.xml_reader(qtype)
         if not qtype:
             reader.fail('a <question> needs a type, like type="multichoice"')
-        elif qtype in SKIPPED or qtype not in QuestionReader.READERS:
+        elif kind is None:
             why = SKIPPED.get(qtype, "the site has no question of this type")
             name = reader.title or plain_text(child(element, "questiontext"))[:60]
             result.warnings.append(
                 f"skipped {qtype} question '{name}' at line {reader.line}: {why}"
             )
-        elif question := reader.read(qtype):
+        elif question := reader.read(kind):
             result.questions.append(question)
     if problems:
         raise ContentError(problems)
@@ -589,10 +434,6 @@ def percent(fraction):
     most, which Moodle matches to its grade list)."""
     value = f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
     return "0" if value in ("", "-0") else value
-
-
-def number(value):
-    return repr(float(value)).removesuffix(".0")
 
 
 def comment_text(value):
@@ -656,99 +497,26 @@ class Writer:
 
     def combined(self, question):
         return (
-            self.field("correctfeedback", getattr(question, "correct_feedback", ""))
-            + self.field("partiallycorrectfeedback", getattr(question, "partial_feedback", ""))
-            + self.field("incorrectfeedback", getattr(question, "incorrect_feedback", ""))
+            self.field("correctfeedback", question.correct_feedback)
+            + self.field("partiallycorrectfeedback", question.partial_feedback)
+            + self.field("incorrectfeedback", question.incorrect_feedback)
         )
 
-    # One method per type, named as the type --------------------------------------------------
+    # For the types' xml_write --------------------------------------------------------------
 
-    def single(self, question, choices, multiple=False):
-        out = f"    <single>{'false' if multiple else 'true'}</single>\n"
-        out += "    <shuffleanswers>true</shuffleanswers>\n"
-        out += "    <answernumbering>abc</answernumbering>\n"
-        out += "    <showstandardinstruction>0</showstandardinstruction>\n"
-        out += self.combined(question)
-        for c in choices:
-            out += self.answer(c, c.text)
-        return "multichoice", out
+    @staticmethod
+    def number(value):
+        return repr(float(value)).removesuffix(".0")
 
-    def multiple(self, question, choices):
-        return self.single(question, choices, multiple=True)
-
-    def truefalse(self, question, choices):
-        out = ""
-        for c in choices:
-            fmt = "moodle_auto_format"
-            out += self.answer(c, c.text.lower(), fmt=fmt)
-        return "truefalse", out
-
-    def short(self, question, choices):
-        out = "    <usecase>0</usecase>\n"
-        for c in choices:
-            out += self.answer(c, c.text, fmt="moodle_auto_format")
-        return "shortanswer", out
-
-    def numeric(self, question, choices):
-        out = ""
-        for c in choices:
-            comments, extra = [], ""
-            if c.min_value is not None and c.max_value is not None:
-                value = (c.min_value + c.max_value) / 2
-                extra = f"      <tolerance>{number((c.max_value - c.min_value) / 2)}</tolerance>\n"
-                comments = [f"range: {number(c.min_value)}..{number(c.max_value)}"]
-                text = number(value)
-            elif c.value is None:
-                text = "*"  # any other answer
-            else:
-                text = number(c.value)
-                if c.tolerance is not None:
-                    extra = f"      <tolerance>{number(c.tolerance)}</tolerance>\n"
-            out += self.answer(
-                c,
-                text,
-                fmt="moodle_auto_format",
-                extra=extra,
-                comments=comments,
-            )
-        out += "    <unitgradingtype>0</unitgradingtype>\n"
-        out += "    <unitpenalty>0.1000000</unitpenalty>\n"
-        out += "    <showunits>3</showunits>\n"
-        out += "    <unitsleft>0</unitsleft>\n"
-        return "numerical", out
-
-    def matching(self, question, choices):
-        out = "    <shuffleanswers>true</shuffleanswers>\n"
-        out += self.combined(question)
-        for c in choices:
-            out += '    <subquestion format="markdown">\n'
-            out += self.text(c.text, 3)
-            out += "      <answer>\n"
-            out += self.text(c.match_text, 4)
-            out += "      </answer>\n"
-            out += "    </subquestion>\n"
-        return "matching", out
-
-    def ordering(self, question, choices):
-        steps = sorted(choices, key=lambda c: (c.value if c.value is not None else 0, c.order))
-        out = "    <layouttype>VERTICAL</layouttype>\n"
-        out += "    <selecttype>ALL</selecttype>\n"
-        out += f"    <selectcount>{len(steps)}</selectcount>\n"
-        out += "    <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>\n"
-        out += "    <showgrading>SHOW</showgrading>\n"
-        out += self.combined(question)
-        for place, c in enumerate(steps, start=1):
-            out += f'    <answer fraction="{place}" format="markdown">\n'
-            out += self.text(c.text, 3)
-            out += "    </answer>\n"
-        return "ordering", out
+    @staticmethod
+    def element(tag, value, indent=3):
+        return f"{'  ' * indent}<{tag}>{xml_escape(value)}</{tag}>\n"
 
     def question(self, question):
-        choices = list(question.choices.all())
-        method = getattr(self, question.type, None)
-        if method is None:
+        written = types.of(question).xml_write(self, question, list(question.choices.all()))
+        if written is None:
             return None
-        qtype, body = method(question, choices)
+        qtype, body = written
         penalty = "1.0000000" if qtype == "truefalse" else "0.3333333"
         out = f"<!-- question: {question.pk}  -->\n"
         out += f'  <question type="{qtype}">\n'
@@ -785,15 +553,16 @@ def moodle_xml_export(quiz):
     writer = Writer()
     parts, current = [], None
     for question in quiz.questions.live().prefetch_related("choices"):
-        category = getattr(question, "category", "") or f"stressed/{quiz.slug}"
-        if category != current:
-            parts.append(writer.category(category))
-            current = category
         block = writer.question(question)
         if block is None:
             name = question.title or question.key
             writer.warnings.append(f"skipped question '{name}': no Moodle XML for {question.type}")
             continue
+        # Each question under its own category, written where it changes, as Moodle does.
+        category = question.category or f"stressed/{quiz.slug}"
+        if category != current:
+            parts.append(writer.category(category))
+            current = category
         parts.append(block)
     if writer.off_grid:
         writer.warnings.append(

@@ -140,8 +140,12 @@ def _rows(question, responses):
     return kind.statistics_kind, kind.statistics_rows(list(question.choices.all()), responses)
 
 
-def quiz_statistics(quiz):
-    finished = list(Attempt.objects.filter(quiz=quiz, finished_at__isnull=False))
+def quiz_statistics(quiz, attempts=None):
+    """The statistics over every finished attempt at the quiz, or over `attempts` (a
+    queryset of them: one class's, say; stressed/classes/stats.py)."""
+    if attempts is None:
+        attempts = Attempt.objects.filter(quiz=quiz)
+    finished = list(attempts.filter(quiz=quiz, finished_at__isnull=False))
     attempts = first_attempts(finished)
     counted = {a.pk for a in attempts}
     responses, totals = {}, dict.fromkeys(counted, 0.0)

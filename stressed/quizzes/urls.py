@@ -6,6 +6,7 @@ urlpatterns = [
     # GIFT import/export and statistics (before quizzes/<slug>/, so "import" is not a slug).
     path("quizzes/import/", gift_views.gift_import, name="gift-import"),
     path("quizzes/<slug:slug>/export.gift", gift_views.gift_export, name="gift-export"),
+    path("quizzes/<slug:slug>/export.xml", gift_views.moodle_xml_export, name="moodle-xml-export"),
     path(
         "quizzes/<slug:slug>/statistics/", stats_views.quiz_statistics_page, name="quiz-statistics"
     ),

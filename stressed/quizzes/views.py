@@ -11,8 +11,8 @@ from stressed.core.caching import is_logged_in, public_page
 from stressed.core.marks import is_missed
 from stressed.core.permissions import staff_permission_required
 from stressed.core.views import error_page
-from stressed.quizzes import bank
-from stressed.quizzes.cards import build_card, build_cards
+from stressed.quizzes import bank, policy
+from stressed.quizzes.cards import build_card, build_cards, withhold_feedback
 from stressed.quizzes.grading import IncompleteAnswer, MalformedAnswer, grade
 from stressed.quizzes.models import Attempt, Question, Quiz, Response, sees_draft_quizzes
 from stressed.quizzes.ownership import AttemptOwnership, start_attempt
@@ -49,7 +49,11 @@ def quiz(request, slug):
     quiz = _quiz_or_404(request, slug)
     context = {"quiz": quiz, "question_count": quiz.questions.count()}
     if is_logged_in(request):
-        context.update(personal=True, current=_unfinished_attempt(request, quiz))
+        context.update(
+            personal=True,
+            current=_unfinished_attempt(request, quiz),
+            refusal=policy.refuse_start(request.user, quiz),
+        )
     return render(request, "quizzes/quiz.html", context)
 
 
@@ -70,6 +74,9 @@ def quiz_take(request, slug):
         "question_count": quiz.questions.count(),
         "current": _unfinished_attempt(request, quiz),
         "personal": True,
+        # A class's settings may say no (not open yet, closed, no attempts left): say why
+        # instead of offering a Start that would be refused.
+        "refusal": policy.refuse_start(request.user, quiz),
     }
     if request.htmx:
         return render(request, "quizzes/quiz.html#start", context)
@@ -82,20 +89,26 @@ def quiz_start(request, slug):
     question_ids = list(quiz.questions.live().values_list("pk", flat=True))
     if not question_ids:
         raise Http404("This quiz has no questions yet.")
+    refusal = policy.refuse_start(request.user, quiz)
+    if refusal is not None:
+        return error_page(request, refusal.status, refusal.title, refusal.message)
     attempt = start_attempt(request, question_ids, quiz)
     return redirect("attempt", attempt.pk)
 
 
-def _attempt_context(attempt):
+def _attempt_context(attempt, feedback=policy.SHOWN):
     questions = bank.questions(attempt.question_ids)
     responses = list(attempt.responses.all())
     # Right answers show only on answered cards: finishing an empty attempt reveals nothing.
     cards = build_cards(attempt.seed, questions, responses)
+    if not feedback.visible:  # a class's quiz settings defer feedback: "Answer saved" only
+        cards = [withhold_feedback(card, feedback.note) for card in cards]
     return {
         "attempt": attempt,
         "cards": cards,
         "answered": len(responses),
         "total": len(questions),
+        "feedback": feedback,
     }
 
 
@@ -104,7 +117,8 @@ def attempt(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.finished_at:
         return redirect("attempt-summary", attempt.pk)
-    return render(request, "quizzes/attempt.html", _attempt_context(attempt))
+    context = _attempt_context(attempt, policy.feedback(attempt))
+    return render(request, "quizzes/attempt.html", context)
 
 
 def _render_card(request, template, context, status=200):
@@ -131,7 +145,7 @@ def answer(request, attempt_id, question_id):
         return error_page(request, 400, "Answer not understood", f"Malformed answer: {error}.")
     except IncompleteAnswer as error:
         card = build_card(question, number, attempt.seed, error=str(error), submitted=request.POST)
-        context = _attempt_context(attempt)
+        context = _attempt_context(attempt, policy.feedback(attempt))
         context["cards"] = [card if c.question.pk == question.pk else c for c in context["cards"]]
         context["card"] = card
         return _render_card(request, "quizzes/attempt.html", context, status=422)
@@ -150,6 +164,9 @@ def answer(request, attempt_id, question_id):
     if not request.htmx:
         return redirect(reverse("attempt", args=[attempt.pk]) + f"#q-{question.pk}")
     card = build_card(question, number, attempt.seed, result=result)
+    feedback = policy.feedback(attempt)
+    if not feedback.visible:  # no verdict, right answer or explanation, here or out of band
+        card = withhold_feedback(card, feedback.note)
     answered = attempt.responses.count()
     return render(
         request,
@@ -219,7 +236,10 @@ def summary(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
     if not attempt.finished_at:
         return redirect("attempt", attempt.pk)
-    context = _attempt_context(attempt)
+    feedback = policy.feedback(attempt)
+    context = _attempt_context(attempt, feedback)
+    if not feedback.visible:  # the score and the right answers wait (after the due date)
+        return render(request, "quizzes/summary.html", context | {"missed": []})
     missed = [card for card in context["cards"] if is_missed(card.result and card.result.fraction)]
     context.update(missed=missed, percent=round((attempt.score or 0) * 100))
     return render(request, "quizzes/summary.html", context)
@@ -228,6 +248,9 @@ def summary(request, attempt_id):
 @require_POST
 def practise_missed(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
+    feedback = policy.feedback(attempt)
+    if not feedback.visible:  # which questions were missed is feedback too
+        return error_page(request, 403, "Not yet", f"You will see what you missed {feedback.note}.")
     answered = dict(attempt.responses.values_list("question_id", "fraction"))
     live = set(
         Question.objects.live().filter(pk__in=attempt.question_ids).values_list("pk", flat=True)

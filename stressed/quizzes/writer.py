@@ -16,7 +16,7 @@ from django.db.models import Max
 
 from stressed.core.cache import bump_content_version
 from stressed.markdown import render, render_inline
-from stressed.quizzes.models import Choice, Question, Response
+from stressed.quizzes.models import COMBINED_FEEDBACK, Choice, Question, Response
 
 CHOICE_FIELDS = (
     "text",
@@ -39,6 +39,7 @@ class PreparedQuestion:
     prompt_html: str
     explanation_html: str
     choice_html: list  # (text_html, feedback_html) per choice
+    combined_html: dict = field(default_factory=dict)  # name in COMBINED_FEEDBACK -> HTML
 
 
 @dataclass
@@ -76,6 +77,7 @@ def prepare_questions(questions):
             prompt_html=render(data.prompt),
             explanation_html=render(data.explanation),
             choice_html=[(render_inline(c.text), render_inline(c.feedback)) for c in data.choices],
+            combined_html={name: render(getattr(data, name)) for name in COMBINED_FEEDBACK},
         )
         for data in questions
     ]
@@ -143,6 +145,9 @@ QUESTION_WRITE_FIELDS = (
     "explanation",
     "explanation_html",
     "review_anchor",
+    "category",
+    *COMBINED_FEEDBACK,
+    *(f"{name}_html" for name in COMBINED_FEEDBACK),
 )
 
 
@@ -153,6 +158,10 @@ def _fill(question, order, item):
     question.prompt, question.prompt_html = data.prompt, item.prompt_html
     question.explanation, question.explanation_html = data.explanation, item.explanation_html
     question.review_anchor = data.review
+    question.category = data.category
+    for name in COMBINED_FEEDBACK:
+        setattr(question, name, getattr(data, name))
+        setattr(question, f"{name}_html", item.combined_html.get(name, ""))
 
 
 def _write_choices(fresh, kept):

@@ -54,7 +54,9 @@ def sections_of(html):
     parser = _Sections()
     parser.feed(html or "")
     parser.close()
-    return [(anchor, squash(title), squash("".join(body))) for anchor, title, body in parser.sections]
+    return [
+        (anchor, squash(title), squash("".join(body))) for anchor, title, body in parser.sections
+    ]
 
 
 def html_text(html):

@@ -28,7 +28,7 @@ class Entry(models.Model):
 
     class Meta:
         db_table = "search_entry"
-        indexes = [models.Index(fields=["kind", "source_id"])]
+        indexes = [models.Index(fields=["kind", "source_id"], name="search_entr_kind_6f1f2b_idx")]
         verbose_name_plural = "entries"
 
     def __str__(self):

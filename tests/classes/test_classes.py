@@ -220,3 +220,37 @@ def test_account_deletion_removes_memberships(client, school_class, enrolled):
     client.post(url("account-delete"), {"password": "pw-Long-enough-1"})
     assert not Membership.objects.exists()
     assert Class.objects.filter(pk=school_class.pk).exists()
+
+
+def test_a_visitor_who_signs_up_from_a_join_link_ends_up_in_the_class(client, school_class):
+    link = url("class-join-link", school_class.join_code)
+    form = client.get(f"/accounts/signup/?next={link}")
+    assert f'name="next" value="{link}"' in form.text
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "fresh", "password1": "pw-Long-enough-1", "password2": "pw-Long-enough-1",
+         "next": link},
+    )  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == link
+    page = client.get(link)
+    assert "Join Physiology 2" in page.text
+    client.post(link)
+    assert Membership.objects.filter(user__username="fresh", school_class=school_class).exists()
+
+
+def test_sign_up_ignores_a_next_on_another_site(client, db):
+    response = client.post(
+        "/accounts/signup/?next=https://evil.example/",
+        {"username": "fresh", "password1": "pw-Long-enough-1", "password2": "pw-Long-enough-1",
+         "next": "https://evil.example/"},
+    )  # fmt: skip
+    assert response["Location"] == "/progress/"
+
+
+def test_the_data_export_lists_classes(client, school_class, enrolled):
+    import json
+
+    login(client, enrolled)
+    data = json.loads(client.get(url("account-export")).content)
+    assert data["classes"][0]["class"] == "Physiology 2"
+    assert data["classes"][0]["teachers"] == ["teach"]

@@ -265,13 +265,17 @@ def test_gradebook_queries_are_pinned_and_it_is_fast(
     with django_assert_num_queries(8):
         response = client.get(gradebook)
     assert response.status_code == 200 and response.text.count("<tr>") == 201
-    timings = []
-    for _ in range(3):
-        began = time.perf_counter()
+    # CPU time of this process (the view, the template and SQLite all run in it), the best of
+    # five: the wall clock also counts waiting for a core, which other work on a shared
+    # 2-core machine makes swing (bench phase (g) measures the wall clock through gunicorn).
+    cpu, wall = [], []
+    for _ in range(5):
+        began, began_cpu = time.perf_counter(), time.process_time()
         client.get(gradebook + "?sort=-a1")
-        timings.append(time.perf_counter() - began)
-    print(f"gradebook 200x20: best {min(timings) * 1000:.0f} ms")
-    assert min(timings) < 0.3
+        cpu.append(time.process_time() - began_cpu)
+        wall.append(time.perf_counter() - began)
+    print(f"gradebook 200x20: best {min(cpu) * 1000:.0f} ms CPU, {min(wall) * 1000:.0f} ms wall")
+    assert min(cpu) < 0.3
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -317,3 +321,20 @@ def test_a_quiz_is_assigned_once_per_class(client, school_class, instructor, qui
     assert edit.status_code == 302
     quiz_assignment.refresh_from_db()
     assert quiz_assignment.grade_policy == "last" and quiz_assignment.due_at is None
+
+
+def test_seed_class_makes_a_class_for_the_benchmark(quiz, make_lesson, db):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "seed_class", "--students", "3", "--assignments", "2", "--password", "pw-x-123456",
+        stdout=out,
+    )  # fmt: skip
+    from stressed.classes import gradebook as grid
+    from stressed.classes.models import Class
+
+    book = grid.build(Class.objects.get(pk=int(out.getvalue())))
+    assert len(book.rows) == 3 and len(book.assignments) == 2
+    assert book.assignments[0].quiz_id  # dated work first, then work without a due date
+    assert all(row.cells[0].attempts == 2 for row in book.rows)

@@ -100,3 +100,11 @@ def test_nginx_serves_static_and_media_itself(nginx):
     # Nothing but the upload view's own names: not another file that got into MEDIA_ROOT.
     assert Client().get(nginx + "/media/markdownx/evil.svg").status == 404
     assert Client().get(nginx + "/media/markdownx/").status == 404
+
+
+def test_only_the_quiz_import_takes_a_large_upload(nginx):
+    """A Moodle XML file carries its images: /quizzes/import/ takes up to 11 MB, the rest 3."""
+    body = {"file": "x" * (5 * 1024 * 1024)}
+    # Through to the app, which refuses the form without a CSRF token (not nginx's 413).
+    assert Client().post(nginx + "/quizzes/import/", body).status == 403
+    assert Client().post(nginx + "/accounts/login/", body).status == 413

@@ -8,7 +8,9 @@ import sys
 from django.test import override_settings
 from django.urls import reverse
 
-PRINT_DEBUG = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+PRINT_DEBUG = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+)
 
 
 def debug_with(**env):

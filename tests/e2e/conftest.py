@@ -183,3 +183,23 @@ def student_history(browser, live_site, course):
         return {"cookies": context.cookies(), "summary_url": page.url}
     finally:
         context.close()
+
+
+@pytest.fixture(scope="package")
+def seeded_class(browser, live_site):
+    """A class of 12 made-up students with work done (`manage.py seed_class`), and its
+    teacher's cookies: for the gradebook's screenshot and the class pages' accessibility."""
+    from tests.e2e.support import log_in
+
+    teacher = "e2e-class-teacher"
+    out = live_site.manage(
+        "seed_class", "--students", "12", "--assignments", "6", "--teacher", teacher,
+        "--password", PASSWORD,
+    )  # fmt: skip
+    class_id = int(out.strip().splitlines()[-1])
+    context = browser.new_context(base_url=live_site.url)
+    try:
+        log_in(context.new_page(), teacher, PASSWORD)
+        return {"id": class_id, "url": f"/classes/{class_id}/", "cookies": context.cookies()}
+    finally:
+        context.close()

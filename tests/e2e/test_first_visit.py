@@ -42,6 +42,15 @@ def test_search_as_you_type_and_without_javascript(new_context, sql):
     box.fill("reuptake")
     expect(page).to_have_url(re.compile(r"/search/\?q=reuptake$"))
     expect(page.locator("#site-results mark").first).to_have_text(re.compile("reuptake", re.I))
+    # Back returns to the previous query's results; forward to these.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search/\?q=brown\+fat$"))
+    expect(page.locator(".search-results a").first).to_have_attribute(
+        "href", "/glossary/brown-adipose-tissue/"
+    )
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"/search/\?q=reuptake$"))
+    expect(page.locator("#site-results mark").first).to_have_text(re.compile("reuptake", re.I))
     section = page.locator('.search-results a[href*="/lessons/"][href*="#"]').first
     href = section.get_attribute("href")
     section.click()
@@ -62,7 +71,7 @@ def test_home_remembers_where_you_were(new_context, course, sql):
     page = context.new_page()
     # A session first (scrolling alone sets no cookie): mark another lesson complete.
     (other,) = sql(
-        "SELECT slug FROM lessons_lesson WHERE published AND slug != ? ORDER BY \"order\" LIMIT 1",
+        'SELECT slug FROM lessons_lesson WHERE published AND slug != ? ORDER BY "order" LIMIT 1',
         course["lesson"],
     )[0]
     page.goto(f"/lessons/{other}/")
@@ -92,7 +101,7 @@ def test_home_remembers_where_you_were(new_context, course, sql):
 def test_lesson_on_a_phone(new_context, sql):
     (slug,) = sql(
         "SELECT slug FROM lessons_lesson WHERE published AND linked_html LIKE '%<table%' "
-        "ORDER BY \"order\" LIMIT 1"
+        'ORDER BY "order" LIMIT 1'
     )[0]
     page = watched(new_context, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     page.goto(f"/lessons/{slug}/")

@@ -70,3 +70,12 @@ def test_screenshots(new_context, course, sql, viewport):
     page.get_by_role("link", name="See my progress").click()
     expect(page.locator("h1")).to_have_text("Your progress")
     shoot(page, "progress")
+
+    # The home page of a student with progress: where to continue, each lesson's status.
+    page.goto("/")
+    expect(page.locator(".lesson-status").filter(has_text="Quiz best").first).to_be_visible()
+    shoot(page, "home-progress")
+
+    page.goto("/search/?q=brown+fat")
+    expect(page.locator(".search-results a").first).to_be_visible()
+    shoot(page, "search")

@@ -21,8 +21,11 @@ SECOND = """\
 
 def test_a_clash_between_files_names_the_other_term(tmp_path, db):
     tree = write_tree(tmp_path, glossary=GLOSSARY + SECOND.format(alias="t.t.", short="Short."))
-    with pytest.raises(ContentError, match=r"terms.yaml:\d+: term 'other-term': 't.t.' is already"
-                       r" used by the term 'Test term' \(its alias 'TT'\)"):
+    with pytest.raises(
+        ContentError,
+        match=r"terms.yaml:\d+: term 'other-term': 't.t.' is already"
+        r" used by the term 'Test term' \(its alias 'TT'\)",
+    ):
         load_content(tree)
     assert not Term.objects.exists()
 

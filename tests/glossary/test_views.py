@@ -165,7 +165,7 @@ def test_ranking_exact_then_prefix_then_definitions(make_term):
 def test_typos_get_a_suggestion(client, terms):
     for typo, expected in [("norepinephirne", "Norepinephrine"), ("brwn fat", "brown fat")]:
         response = client.get(reverse("glossary-search"), {"q": typo})
-        assert f"Did you mean <a href=" in response.content.decode()
+        assert "Did you mean <a href=" in response.content.decode()
         assert response.context["suggestion"] == expected
     response = client.get(reverse("glossary-search"), {"q": "noradrenaline"})
     assert response.context["suggestion"] == ""

@@ -139,16 +139,18 @@ def test_numeric_range_and_exact_value():
     assert (q.choices[0].value, q.choices[0].tolerance) == (42.0, None)
 
 
-def test_numeric_several_graded_answers_and_dropped_other_feedback():
+def test_numeric_several_graded_answers_and_other_answer_feedback():
     result = parse_gift(
         "::Grant::When was Grant born?{#\n=%100%1822:0#Exactly.\n=%50%1822:2#Close.\n~#Not near.\n}"
     )
     (q,) = result.questions
+    # "~#..." is Moodle's "any other answer": no value, no credit, its feedback.
     assert [(c.value, c.tolerance, c.fraction, c.feedback) for c in q.choices] == [
         (1822.0, 0.0, 1.0, "Exactly."),
         (1822.0, 2.0, 0.5, "Close."),
+        (None, None, 0.0, "Not near."),
     ]
-    assert any("any other answer" in w and '"Grant"' in w for w in result.warnings)
+    assert not any("any other answer" in w for w in result.warnings)
 
 
 def test_matching_pairs():
@@ -205,11 +207,12 @@ def test_comment_line_inside_a_question_is_ignored():
     assert [c.text for c in q.choices] == ["a", "b"]
 
 
-def test_categories_the_last_one_wins():
+def test_each_question_keeps_the_category_in_force():
     result = parse_gift(
         "$CATEGORY: $course$/top/One\n\n::A::a{T}\n\n$CATEGORY: top/Two\n\n::B::b{F}"
     )
-    assert result.category == "top/Two" and len(result.questions) == 2
+    assert [q.category for q in result.questions] == ["$course$/top/One", "top/Two"]
+    assert result.categories == ["$course$/top/One", "top/Two"]
 
 
 def test_questions_keep_their_start_lines():

@@ -106,7 +106,7 @@ def test_upload_with_errors_stores_nothing_and_lists_every_line(client_as):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (upload(name="week.docx"), "Choose a .gift or .txt file."),
+        (upload(name="week.docx"), "Choose a .gift, .txt or .xml file."),
         (upload("Caf\xe9?{T}".encode("latin-1")), "not UTF-8"),
         (upload("x" * (1024 * 1024 + 1)), "larger than 1 MB"),
         (upload(slug="test-quiz"), "A quiz with this slug exists already"),

@@ -10,6 +10,7 @@ from defusedxml.ElementTree import fromstring
 from PIL import Image
 
 from stressed.content.errors import ContentError
+from stressed.quizzes.gift import import_gift_into_quiz
 from stressed.quizzes.models import Question
 from stressed.quizzes.moodlexml import (
     MAX_BYTES,
@@ -465,7 +466,13 @@ def assert_round_trip(quiz):
             model.explanation,
             model.review_anchor,
         ), model
-        assert data.category == (getattr(model, "category", "") or f"stressed/{quiz.slug}")
+        assert data.category == (model.category or f"stressed/{quiz.slug}")
+        if model.type in ("single", "multiple", "matching", "ordering"):
+            assert (data.correct_feedback, data.partial_feedback, data.incorrect_feedback) == (
+                model.correct_feedback,
+                model.partial_feedback,
+                model.incorrect_feedback,
+            )
         assert [exact_fields(c) for c in data.choices] == [exact_fields(c) for c in choices]
         assert all(
             math.isclose(a.fraction, b.fraction, abs_tol=1e-6)
@@ -490,13 +497,9 @@ def test_import_replaces_questions_by_key(quiz):
     assert set(result.written.kept) == keys and not result.written.created
 
 
-# Phase 2: Moodle constructs the site will take ------------------------------------------------
+# Moodle's catch-alls ------------------------------------------------
 
 
-PHASE_2 = pytest.mark.xfail(strict=True, reason="phase 2")
-
-
-@PHASE_2
 def test_matching_distractor_row_short_wildcard_and_numeric_other_answer():
     xml = quiz_xml(
         """<question type="matching">
@@ -525,3 +528,22 @@ def test_matching_distractor_row_short_wildcard_and_numeric_other_answer():
     assert [(c.text, c.match_text) for c in matching.choices][-1] == ("", "Chat")
     assert (short.choices[-1].text, short.choices[-1].feedback) == ("*", "Completely wrong")
     assert numeric.choices[-1].value is None and numeric.choices[-1].feedback == "Completely wrong"
+
+
+def test_round_trip_of_moodles_catch_alls_and_categories(db):
+    """The Moodle-style GIFT file (distractor row, `*`, numeric other answer, categories)
+    goes out as Moodle XML and comes back the same."""
+    quiz, _result = import_gift_into_quiz(
+        (FIXTURES / "moodle_style.gift").read_text(encoding="utf-8"), title="M", slug="m"
+    )
+    question = quiz.questions.get(key="catecholamines")
+    question.correct_feedback, question.partial_feedback = "All.", "Some."
+    question.save()
+    assert_round_trip(quiz)
+    text, _warnings = moodle_xml_export(quiz)
+    assert (
+        '    <subquestion format="markdown">\n      <text></text>\n      <answer>\n'
+        "        <text>Sweating</text>" in text
+    )
+    assert "<text>*</text>" in text
+    assert "<text>$course$/top/Stress response/Enzymes</text>" in text

@@ -47,6 +47,11 @@ def gift_reading_order():
     return sorted(REGISTRY.values(), key=lambda t: t.gift_priority)
 
 
+def xml_reader(qtype):
+    """The type that reads Moodle XML's `<question type="qtype">`, or None."""
+    return next((t for t in REGISTRY.values() if qtype in t.xml_reads), None)
+
+
 def check_question(q: QuestionData):
     """Rules every question must satisfy, from a file, GIFT or the admin. Returns messages."""
     errors = []

@@ -239,6 +239,19 @@ class QuestionType:
     def gift_lines(self, choices):
         return []
 
+    # Moodle XML (stressed.quizzes.moodlexml passes its reader and writer) --------------------
+    xml_reads = ()  # the `<question type="…">` names of Moodle XML that this type reads
+    xml_combined_feedback = False  # whether Moodle's question carries combined feedback
+
+    def xml_read(self, reader):
+        """(our type name, the ChoiceData list) from `reader.element`, a <question>."""
+        raise NotImplementedError
+
+    def xml_write(self, writer, question, choices):
+        """(Moodle's type name, the elements after <idnumber>), or None when Moodle XML has no
+        such question."""
+        return None
+
     # Statistics ------------------------------------------------------------------------------
     def statistics_rows(self, choices, responses):
         return option_rows(choices, responses)

@@ -47,6 +47,39 @@ class OptionsType(QuestionType):
     def gift_mark(self, choice):
         return "~" + gs.weight(choice.fraction, choice.text, choice.fraction == 0)
 
+    xml_combined_feedback = True
+    xml_single = True  # Moodle's <single>: one answer may be chosen, or several
+
+    def xml_read(self, reader):
+        """Moodle's multichoice: single choice unless <single> says false."""
+        single = reader.child(reader.element, "single")
+        is_single = single is None or reader.own(single).lower() not in ("false", "0", "")
+        choices = []
+        for number, answer in enumerate(reader.element.findall("answer"), start=1):
+            text = reader.rich(answer, f"option {number}")
+            if not text.strip():
+                reader.fail(f"option {number} has no text", answer.line)
+            feedback = reader.rich(reader.child(answer, "feedback"), f"feedback of option {number}")
+            choices.append(
+                ChoiceData(
+                    text=text,
+                    fraction=reader.fraction(answer),
+                    feedback=feedback,
+                    misconception=reader.misconception(answer),
+                )
+            )
+        reader.shuffle_note()
+        return ("single" if is_single else "multiple"), choices
+
+    def xml_write(self, writer, question, choices):
+        out = f"    <single>{'true' if self.xml_single else 'false'}</single>\n"
+        out += "    <shuffleanswers>true</shuffleanswers>\n"
+        out += "    <answernumbering>abc</answernumbering>\n"
+        out += "    <showstandardinstruction>0</showstandardinstruction>\n"
+        out += writer.combined(question)
+        out += "".join(writer.answer(c, c.text) for c in choices)
+        return "multichoice", out
+
     def gift_lines(self, choices):
         for c in choices:
             yield f"{self.gift_mark(c)}{gs.escape(c.text)}{gs.feedback(c.feedback)}"

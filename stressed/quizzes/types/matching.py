@@ -1,4 +1,8 @@
-"""Matching: each left item is matched to a right-hand item from one shared list."""
+"""Matching: each left item is matched to a right-hand item from one shared list.
+
+A row with a right-hand item and no left item is a distractor (Moodle's `= -> Chat` in GIFT, an
+empty <subquestion> in Moodle XML): nothing is matched to it, and its right-hand item is offered
+in every row's drop-down."""
 
 from collections import Counter
 
@@ -17,6 +21,11 @@ from stressed.quizzes.types.base import (
 )
 
 
+def pairs(choices):
+    """The rows students match: every row but the distractors (no left item)."""
+    return [c for c in choices if c.text.strip()]
+
+
 class Matching(QuestionType):
     name, label = "matching", "Matching"
     yaml_key = "pairs"
@@ -26,21 +35,25 @@ class Matching(QuestionType):
 
     def validate(self, q):
         errors = []
-        if len(q.choices) < 2:
+        if len(pairs(q.choices)) < 2:
             errors.append("a matching question needs at least two pairs")
-        if any(not c.text.strip() or not c.match_text.strip() for c in q.choices):
+        if any(not c.match_text.strip() for c in q.choices):
             errors.append("every matching pair needs a left and a right item")
         return errors
 
     def read_yaml(self, f, shown, problems):
+        """`pairs:` of `{left, right}`; a `{right}` alone is a distractor."""
         return [
-            ChoiceData(text=c.text("left"), match_text=c.text("right"), fraction=1.0)
+            ChoiceData(
+                text=c.text("left", required=False), match_text=c.text("right"), fraction=1.0
+            )
             for c in self.items(f, "pairs", shown, problems, "pair", {"left", "right"}, 2)
         ]
 
     def grade(self, question, answer):
         matches, pair_results = {}, []
-        for left in answer.choices:
+        rows = pairs(answer.choices)
+        for left in rows:
             values = answer.getlist(f"match-{left.pk}")
             if not values or not values[0]:
                 raise IncompleteAnswer("Match every item.")
@@ -52,7 +65,7 @@ class Matching(QuestionType):
         if extra:
             raise MalformedAnswer("an item does not belong to this question")
         correct = sum(1 for *_rest, ok in pair_results if ok)
-        return Result({"matches": matches}, correct / len(answer.choices), [], pair_results)
+        return Result({"matches": matches}, correct / len(rows), [], pair_results)
 
     def form_data(self, stored, seed):
         return {
@@ -61,12 +74,12 @@ class Matching(QuestionType):
         }
 
     def correct_text(self, choices):
-        return "; ".join(f"{c.text} → {c.match_text}" for c in choices)
+        return "; ".join(f"{c.text} → {c.match_text}" for c in pairs(choices))
 
     def card_parts(self, question, choices, seed, result, getlist, option):
         matches = result.answer.get("matches", {}) if result is not None else {}
         options = []
-        for choice in choices:
+        for choice in pairs(choices):
             picked = matches.get(str(choice.pk))
             selected = (
                 option_token(seed, picked) if picked else (getlist(f"match-{choice.pk}") or [""])[0]
@@ -89,6 +102,7 @@ class Matching(QuestionType):
             if not arrow:
                 reader.fail(at, f"matching pair {number} needs the form 'left -> right'")
                 continue
+            # `= -> right` (no left item) is a distractor row, as in Moodle.
             right = gs.restore(right).strip()
             if len(right) > 300:
                 reader.fail(
@@ -101,14 +115,45 @@ class Matching(QuestionType):
         for c in choices:
             # GIFT cannot escape "->"; in the Markdown left item "-&gt;" shows the same.
             left = gs.escape(c.text).replace("->", "-&gt;")
-            yield f"={left} -> {gs.escape(c.match_text)}"
+            yield f"={left} -> {gs.escape(c.match_text)}"  # "= -> right": a distractor
+
+    xml_reads = ("matching", "match")
+    xml_combined_feedback = True
+
+    def xml_read(self, reader):
+        choices = []
+        for number, sub in enumerate(reader.element.findall("subquestion"), start=1):
+            right = reader.plain(reader.child(sub, "answer"))
+            if len(right) > 300:
+                reader.fail(
+                    f"the right-hand item of pair {number} is longer than 300 characters", sub.line
+                )
+            left = reader.rich(sub, f"left-hand item {number}")
+            if not left.strip() and not right:
+                continue  # Moodle skips a subquestion with neither
+            # A subquestion with an answer and no text is a distractor, as in Moodle.
+            choices.append(ChoiceData(text=left, match_text=right, fraction=1.0))
+        reader.shuffle_note()
+        return self.name, choices
+
+    def xml_write(self, writer, question, choices):
+        out = "    <shuffleanswers>true</shuffleanswers>\n"
+        out += writer.combined(question)
+        for c in choices:
+            out += '    <subquestion format="markdown">\n'
+            out += writer.text(c.text, 3)
+            out += "      <answer>\n"
+            out += writer.text(c.match_text, 4)
+            out += "      </answer>\n"
+            out += "    </subquestion>\n"
+        return "matching", out
 
     def statistics_rows(self, choices, responses):
         """Per pair: how often it was matched right, and the commonest wrong match."""
         by_id = {c.pk: c for c in choices}
         answers = [r.answer for r in responses]
         rows = []
-        for left in choices:
+        for left in pairs(choices):
             picks = [by_id.get(a.get("matches", {}).get(str(left.pk))) for a in answers]
             right = sum(1 for p in picks if p is not None and p.match_text == left.match_text)
             wrong = Counter(

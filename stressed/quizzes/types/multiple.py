@@ -8,6 +8,7 @@ from stressed.quizzes.types.choices import OptionsType
 class MultipleSelect(OptionsType):
     name, label = "multiple", "Multiple select"
     gift_priority = 21
+    xml_single = False
 
     def validate(self, q):
         errors = []

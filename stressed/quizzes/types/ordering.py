@@ -114,6 +114,39 @@ class Ordering(QuestionType):
     def gift_block(self, question, choices, general):
         return None  # GIFT has no ordering question
 
+    xml_reads = ("ordering",)  # Moodle's ordering question (qtype_ordering)
+    xml_combined_feedback = True
+
+    def xml_read(self, reader):
+        """Steps in the file's order, which is the right order (Moodle ignores the fractions)."""
+        choices = []
+        for place, answer in enumerate(reader.element.findall("answer"), start=1):
+            text = reader.rich(answer, f"step {place}")
+            if not text.strip():
+                reader.fail(f"step {place} has no text", answer.line)
+            choices.append(ChoiceData(text=text, fraction=1.0, value=float(place)))
+        grading = reader.own(reader.child(reader.element, "gradingtype")).upper()
+        if grading and grading not in ("RELATIVE_NEXT_EXCLUDE_LAST", "RELATIVE"):
+            reader.warn(
+                "graded here by adjacent pairs in order (Moodle's RELATIVE_NEXT_EXCLUDE_LAST), "
+                f"not {grading}"
+            )
+        return self.name, choices
+
+    def xml_write(self, writer, question, choices):
+        steps = right_order(choices)
+        out = "    <layouttype>VERTICAL</layouttype>\n"
+        out += "    <selecttype>ALL</selecttype>\n"
+        out += f"    <selectcount>{len(steps)}</selectcount>\n"
+        out += "    <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>\n"
+        out += "    <showgrading>SHOW</showgrading>\n"
+        out += writer.combined(question)
+        for place, c in enumerate(steps, start=1):
+            out += f'    <answer fraction="{place}" format="markdown">\n'
+            out += writer.text(c.text, 3)
+            out += "    </answer>\n"
+        return "ordering", out
+
     def statistics_rows(self, choices, responses):
         """Per step, in the right order: how often it was put in its place, and the commonest
         wrong place."""

@@ -8,6 +8,7 @@ from stressed.quizzes.types.choices import OptionsType, exactly_one_right
 class SingleChoice(OptionsType):
     name, label = "single", "Single choice"
     gift_priority = 20
+    xml_reads = ("multichoice",)  # single or multiple, as <single> says
 
     def validate(self, q):
         errors = []

@@ -12,6 +12,8 @@ class TrueFalse(SingleChoice):
     yaml_fields = frozenset({"feedback_true", "feedback_false"})
     shuffle = False  # True, then False
     gift_priority = 40
+    xml_reads = ("truefalse",)
+    xml_combined_feedback = False
 
     def validate(self, q):
         fractions = sorted(c.fraction for c in q.choices)
@@ -48,3 +50,32 @@ class TrueFalse(SingleChoice):
             answer += gs.feedback(wrong.feedback) or "#"
         answer += gs.feedback(right.feedback)
         return f"{{{answer}{general}}}"
+
+    def xml_read(self, reader):
+        """Answers 'true' and 'false' (older files: localised, True first, as Moodle reads)."""
+        by_text, old_style = {}, False
+        for index, answer in enumerate(reader.element.findall("answer")):
+            text = reader.plain(answer)
+            if text not in ("true", "false"):
+                old_style, text = True, ("true" if index == 0 else "false")
+            by_text[text] = answer
+        if old_style:
+            reader.warn(
+                "the answers are not 'true' and 'false'; read as True first, as Moodle does"
+            )
+        if set(by_text) != {"true", "false"}:
+            reader.fail("a true/false question needs a 'true' and a 'false' answer")
+            return self.name, []
+        is_true = marks.same(reader.fraction(by_text["true"]), 1)
+        feedback = {
+            text: reader.rich(reader.child(answer, "feedback"), f"feedback for {text.title()}")
+            for text, answer in by_text.items()
+        }
+        return self.name, [
+            ChoiceData("True", 1.0 if is_true else 0.0, feedback["true"]),
+            ChoiceData("False", 0.0 if is_true else 1.0, feedback["false"]),
+        ]
+
+    def xml_write(self, writer, question, choices):
+        out = "".join(writer.answer(c, c.text.lower(), fmt="moodle_auto_format") for c in choices)
+        return "truefalse", out

@@ -6,16 +6,22 @@ from stressed.content.errors import ContentError
 from stressed.lessons.models import Lesson
 from stressed.quizzes.gift import import_gift_into_quiz
 from stressed.quizzes.models import Quiz
+from stressed.quizzes.moodlexml import import_moodle_xml_into_quiz
 
 
 class Command(BaseCommand):
     help = (
-        "Import a Moodle GIFT file as a new draft quiz, or replace the questions of an existing "
-        "quiz with --into. All or nothing: any problem and nothing is stored."
+        "Import a Moodle GIFT or Moodle XML file as a new draft quiz, or replace the questions "
+        "of an existing quiz with --into. All or nothing: any problem and nothing is stored."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The .gift file (UTF-8).")
+        parser.add_argument("path", help="The .gift/.txt (UTF-8) or .xml file.")
+        parser.add_argument(
+            "--format",
+            choices=("gift", "xml"),
+            help="The file's format (default: from its extension; .xml is Moodle XML).",
+        )
         parser.add_argument("--slug", help="Slug of the new quiz (required without --into).")
         parser.add_argument("--title", help="Title of the quiz (default: from the slug).")
         parser.add_argument("--lesson", help="Slug of the lesson the quiz belongs to.")
@@ -26,12 +32,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "give --slug for a new quiz, or --into to replace a quiz's questions"
             )
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+        is_xml = (
+            options.get("format") or ("xml" if path.lower().endswith(".xml") else "")
+        ) == "xml"
+        text = self.read(path, is_xml)
         quiz = lesson_obj = None
         if into:
             quiz = Quiz.objects.filter(slug=into).first()
@@ -43,8 +47,9 @@ class Command(BaseCommand):
                 raise CommandError(f"no lesson with the slug {lesson!r}")
         if not title and quiz is None:
             title = slug.replace("-", " ").capitalize()
+        importer = import_moodle_xml_into_quiz if is_xml else import_gift_into_quiz
         try:
-            quiz, result = import_gift_into_quiz(
+            quiz, result = importer(
                 text, quiz, title=title or "", slug=slug or "", source=path, lesson=lesson_obj
             )
         except ContentError as error:
@@ -61,3 +66,13 @@ class Command(BaseCommand):
                 f"{quiz.title!r} ({quiz.slug}), {len(result.warnings)} warning(s)."
             )
         )
+
+    @staticmethod
+    def read(path, is_xml):
+        """The file's text (GIFT) or bytes (Moodle XML: its declaration names its encoding)."""
+        try:
+            return Path(path).read_bytes() if is_xml else Path(path).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
