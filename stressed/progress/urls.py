@@ -4,6 +4,8 @@ from stressed.progress import views
 
 urlpatterns = [
     path("progress/", views.progress, name="progress"),
+    # The home page's personal part, fetched by the public home page for visitors with a session.
+    path("progress/summary/", views.home_progress, name="home-progress"),
     path("lessons/<slug:slug>/complete/", views.lesson_complete, name="lesson-complete"),
     path("lessons/<slug:slug>/your-progress/", views.lesson_progress, name="lesson-progress"),
     path("lessons/<slug:slug>/position/", views.lesson_position, name="lesson-position"),

@@ -9,6 +9,8 @@ from stressed.core.marks import is_missed
 from stressed.core.views import error_page
 from stressed.glossary.models import Occurrence, Term
 from stressed.lessons.models import Lesson
+from stressed.lessons.views import HOME_FIELDS
+from stressed.progress import home
 from stressed.progress.flashcards import RATINGS, Deck, Run, humanize, intervals
 from stressed.progress.mastery import Level, curriculum_progress, lesson_standing
 from stressed.progress.store import Progress
@@ -230,3 +232,16 @@ def rate_card(request, term_id):
     if request.htmx:
         return _render_flashcard(request, revealed=False)  # the next card, face down
     return redirect("flashcards")
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def home_progress(request):
+    """The home page's personal part ("Continue: lesson 3, Receptors", lessons read, cards
+    due, and each lesson card's status), which the public home page fetches for visitors
+    with a session. Private."""
+    lessons = list(Lesson.objects.visible_to(request.user).only(*HOME_FIELDS))
+    context = {"lessons": lessons, **home.home_context(request, lessons), "personal": True}
+    if request.htmx:
+        return render(request, "lessons/home_progress.html#fragment", context)
+    return render(request, "lessons/home_progress.html", context)
