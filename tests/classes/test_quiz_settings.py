@@ -20,7 +20,8 @@ MARKERS = (
     "Correct", "correct", "Incorrect", "Partly", "✓", "✗", "◐", "Right answer", "right answer",
     "Why 1.", "Why 2.", "Why 3.", "Why 4.", "Why 5.", "Why 6.", "Yes, Gq.", "β2 dilates",
     "Muscarinic", "Right: reflex", "The baroreflex", "Which one?", "Close.", "No, an ester",
-    "(right)", "(wrong", "belongs at", "Review this in the lesson", "feedback-correct", "feedback-incorrect", "feedback-partly",
+    "(right)", "(wrong", "belongs at", "Review this in the lesson",
+    "feedback-correct", "feedback-incorrect", "feedback-partly",
     "verdict-correct", "verdict-incorrect", "verdict-partly",
     "point", "You scored",
 )  # fmt: skip

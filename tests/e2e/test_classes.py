@@ -24,6 +24,7 @@ def both_widths(page, name):
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
         page.mouse.move(0, 0)
+        page.evaluate("document.activeElement && document.activeElement.blur()")
         shoot(page, name)
     page.set_viewport_size(DESKTOP)
 
