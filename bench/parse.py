@@ -94,11 +94,21 @@ class Form:
     def answer_fields(self):
         """A complete answer, as a student who picks the first of everything would send it:
         the first option of each radio/checkbox group and of each select, and "1" in every
-        text box (valid for both short-answer and numeric questions)."""
+        text box (valid for both short-answer and numeric questions). An ordering question's
+        steps (selects named position-…) get places 1, 2, 3… in turn: a place given twice is
+        an incomplete answer."""
         data = list(self.hidden)
         data += [(name, values[0]) for name, values in self.choices.items() if values]
         data += [(name, "1") for name in self.texts]
-        data += [(name, values[0]) for name, values in self.selects.items() if values]
+        places = 0
+        for name, values in self.selects.items():
+            if not values:
+                continue
+            if name.startswith("position-"):
+                data.append((name, values[places % len(values)]))
+                places += 1
+            else:
+                data.append((name, values[0]))
         return data
 
     def hidden_value(self, name):

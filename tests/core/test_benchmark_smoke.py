@@ -219,6 +219,24 @@ def test_answer_fields_pick_the_first_of_everything():
     ]
 
 
+def test_answer_fields_give_ordering_steps_distinct_places():
+    page = """<form method="post" action="/attempts/9/questions/27/" class="question-form">
+      <input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">
+      <select name="position-aa"><option value="">Place…</option><option value="1">1</option>
+        <option value="2">2</option><option value="3">3</option></select>
+      <select name="position-bb"><option value="">Place…</option><option value="1">1</option>
+        <option value="2">2</option><option value="3">3</option></select>
+      <select name="position-cc"><option value="">Place…</option><option value="1">1</option>
+        <option value="2">2</option><option value="3">3</option></select></form>"""
+    (ordering,) = question_forms(page)
+    assert ordering.answer_fields() == [
+        ("csrfmiddlewaretoken", "TOKEN"),
+        ("position-aa", "1"),
+        ("position-bb", "2"),
+        ("position-cc", "3"),
+    ]
+
+
 def test_start_form_and_its_token():
     page = """<form method="post" action="/quizzes/snris-quiz/start/" class="inline-form">
       <input type="hidden" name="csrfmiddlewaretoken" value="abc123">
