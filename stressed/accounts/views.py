@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stressed.progress.store import merge_session_into_account
+from stressed.quizzes.grading import answer_text
 
 
 class SignupForm(UserCreationForm):
@@ -70,25 +71,36 @@ def account(request):
     return render(request, "registration/account.html")
 
 
+def _response_data(response):
+    """One answer in words (what was asked, what was answered), with the ids kept."""
+    question = response.question
+    return {
+        "question": " ".join(question.prompt.split()),
+        "answer": answer_text(question, list(question.choices.all()), response.answer),
+        "fraction": response.fraction,
+        "answered_at": response.answered_at,
+        "question_id": question.pk,
+        "answer_ids": response.answer,
+    }
+
+
 def user_data(user):
     """Everything we hold about a student, for the JSON download."""
     attempts = []
-    for attempt in user.attempts.prefetch_related("responses").select_related("quiz"):
+    attempts_of_user = user.attempts.select_related("quiz").prefetch_related(
+        "responses__question__choices"
+    )
+    for attempt in attempts_of_user:
         attempts.append(
             {
                 "quiz": attempt.quiz.slug if attempt.quiz else None,
+                "quiz_title": attempt.quiz.title
+                if attempt.quiz
+                else "Practice of missed questions",
                 "started_at": attempt.started_at,
                 "finished_at": attempt.finished_at,
                 "score": attempt.score,
-                "responses": [
-                    {
-                        "question": r.question_id,
-                        "answer": r.answer,
-                        "fraction": r.fraction,
-                        "answered_at": r.answered_at,
-                    }
-                    for r in attempt.responses.all()
-                ],
+                "responses": [_response_data(r) for r in attempt.responses.all()],
             }
         )
     return {

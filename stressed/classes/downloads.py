@@ -10,10 +10,10 @@ from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from stressed.classes.grading import counts_for
+from stressed.quizzes.grading import answer_text
 from stressed.quizzes.models import Response
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PROMPT_EXCERPT = 80
 
 
 def defuse(value):
@@ -78,10 +78,11 @@ def response_rows(school_class):
         "late",
         "question_order",
         "question_title",
-        "prompt_excerpt",
+        "question",
         "answer",
         "fraction",
         "answered_at",
+        "answer_ids",
     ]
     assignments = {
         a.quiz_id: a for a in school_class.assignments.filter(quiz__isnull=False).order_by("pk")
@@ -93,6 +94,7 @@ def response_rows(school_class):
             attempt__user__class_memberships__school_class=school_class,
         )
         .select_related("attempt__user", "attempt__quiz", "question")
+        .prefetch_related("question__choices")
         .order_by("attempt__user__username", "attempt__started_at", "attempt_id", "question__order")
     )
     for r in responses.iterator(chunk_size=500):
@@ -113,8 +115,9 @@ def response_rows(school_class):
             "late" if late else "",
             r.question.order,
             r.question.title,
-            " ".join(r.question.prompt.split())[:PROMPT_EXCERPT],
-            json.dumps(r.answer, ensure_ascii=False, sort_keys=True),
+            " ".join(r.question.prompt.split()),
+            answer_text(r.question, list(r.question.choices.all()), r.answer),
             r.fraction,
             r.answered_at.isoformat(),
+            json.dumps(r.answer, ensure_ascii=False, sort_keys=True),
         ]

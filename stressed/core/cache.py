@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from stressed.core.models import ContentVersion
+
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 REMEMBER_SECONDS = 1.0
 VERSION_KEY = "stressed:content-version"
@@ -40,8 +42,6 @@ def shared_cache():
 
 
 def _from_database():
-    from stressed.core.models import ContentVersion
-
     row = ContentVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
     return row or (0, EPOCH)
 
@@ -99,8 +99,6 @@ def _publish():
 
 
 def bump_content_version():
-    from stressed.core.models import ContentVersion
-
     changed = ContentVersion.objects.filter(pk=1).update(
         version=F("version") + 1, changed_at=timezone.now()
     )

@@ -4,6 +4,7 @@ Labels are compared after normalisation (`normalize.compact`: case, accents, Gre
 and separators ignored), so "α1", "Alpha-1" and "alpha 1" are the same label. The admin
 form and the content loader both refuse a clash with a message naming the other term."""
 
+from stressed.glossary.models import Term
 from stressed.glossary.normalize import compact
 
 SHORT_MAX = 200  # "short definition": one sentence in a popover
@@ -17,8 +18,6 @@ def labels_of(name, aliases):
 def taken_labels(exclude_pk=None, exclude_slugs=()):
     """{label key: (term name, label as written)} for every term in the database (but the
     one being edited, or the ones a content load is about to replace)."""
-    from stressed.glossary.models import Term
-
     taken = {}
     terms = Term.objects.exclude(slug__in=list(exclude_slugs))
     if exclude_pk is not None:

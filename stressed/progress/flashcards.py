@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import F
 from fsrs import Card, Rating, Scheduler
 
+from stressed.progress.models import CardState
+
 NEW_PER_SESSION = 10
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 _scheduler = Scheduler(enable_fuzzing=False)
@@ -135,8 +137,6 @@ class Deck:
         return min(later, default=None)
 
     def record(self, term_id, rating_name, now=None):
-        from stressed.progress.models import CardState
-
         states = self.states()
         card = review(states.get(term_id), rating_name, now)
         if self.progress.user:

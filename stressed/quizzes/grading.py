@@ -27,6 +27,7 @@ __all__ = [
     "IncompleteAnswer",
     "MalformedAnswer",
     "Result",
+    "answer_text",
     "correct_answer_text",
     "grade",
     "normalize_text",
@@ -60,3 +61,17 @@ def correct_answer_text(question, choices):
     """A plain description of the right answer, for feedback and summaries."""
     kind = types.get(question.type)
     return kind.correct_text(choices) if kind else ""
+
+
+def answer_text(question, choices, answer):
+    """What a student answered, in words, from a stored answer (for exports): the options
+    they chose, what they typed, or each row with what they matched or placed it at."""
+    result = regrade(question, choices, answer, seed="export")
+    if result.pair_results:
+        return "; ".join(f"{left.text} → {given}" for left, given, *_rest in result.pair_results)
+    if "text" in answer:
+        return str(answer["text"])
+    if "number" in answer:
+        number = answer["number"]
+        return f"{number:g}" if isinstance(number, float) else str(number)
+    return "; ".join(choice.text for choice in result.chosen)

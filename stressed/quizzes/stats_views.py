@@ -10,13 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from stressed.core.permissions import staff_permission_required
+from stressed.quizzes.grading import answer_text
 from stressed.quizzes.models import Quiz, Response
 from stressed.quizzes.statistics import quiz_statistics
 
 # The score chart's geometry, in SVG user units (the SVG scales to its container).
 CHART_WIDTH, CHART_HEIGHT = 480, 240
 PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 40, 12, 200
-PROMPT_EXCERPT = 80
 
 
 # Instructors and admins; the permission alone decides (no staff flag needed to read them).
@@ -95,36 +95,46 @@ def _cell(text):
 
 
 def _response_rows(quiz):
+    """One row per response, readable without the database: who (username), the question's
+    text and the answer in words. Ids stay as extra columns for joining."""
     yield [
         "attempt_id",
-        "user_id",
+        "username",
         "started_at",
         "finished_at",
         "question_order",
         "question_title",
-        "prompt_excerpt",
+        "question",
         "answer",
         "fraction",
         "answered_at",
+        "user_id",
+        "question_id",
+        "answer_ids",
     ]
     responses = (
         Response.objects.filter(attempt__quiz=quiz)
-        .select_related("attempt", "question")
+        .select_related("attempt__user", "question")
+        .prefetch_related("question__choices")
         .order_by("attempt__started_at", "attempt_id", "question__order", "question_id")
     )
     for r in responses.iterator(chunk_size=500):
-        attempt = r.attempt
+        attempt, question = r.attempt, r.question
+        user = attempt.user
         yield [
             attempt.pk,
-            attempt.user_id or "anonymous",
+            user.get_username() if user else "anonymous",
             attempt.started_at.isoformat(),
             attempt.finished_at.isoformat() if attempt.finished_at else "",
-            r.question.order,
-            _cell(r.question.title),
-            _cell(" ".join(r.question.prompt.split())[:PROMPT_EXCERPT]),
-            _cell(json.dumps(r.answer, ensure_ascii=False, sort_keys=True)),
+            question.order,
+            _cell(question.title),
+            _cell(" ".join(question.prompt.split())),
+            _cell(answer_text(question, list(question.choices.all()), r.answer)),
             r.fraction,
             r.answered_at.isoformat(),
+            attempt.user_id or "",
+            question.pk,
+            _cell(json.dumps(r.answer, ensure_ascii=False, sort_keys=True)),
         ]
 
 

@@ -301,5 +301,6 @@ def preview_answer(request, slug, question_id):
         card if q.pk == question_id else build_card(q, n, "preview")
         for n, q in enumerate(questions, 1)
     ]
-    context = {"quiz": quiz, "cards": cards, "card": card, "preview": True}
+    # `total` keeps the heading "Question 1 of 4" once answered, as before answering.
+    context = {"quiz": quiz, "cards": cards, "card": card, "preview": True, "total": len(cards)}
     return _render_card(request, "quizzes/preview.html", context, status=status)

@@ -10,7 +10,10 @@ from html.parser import HTMLParser
 
 from django.db import transaction
 
+from stressed.glossary.models import Term
 from stressed.glossary.normalize import fold
+from stressed.lessons.models import Lesson
+from stressed.quizzes.models import Quiz
 from stressed.search.models import Entry
 
 HEADINGS = {"h2", "h3"}
@@ -147,10 +150,6 @@ def unindex(kind, source_id):
 
 
 def rebuild():
-    from stressed.glossary.models import Term
-    from stressed.lessons.models import Lesson
-    from stressed.quizzes.models import Quiz
-
     with transaction.atomic():
         Entry.objects.all().delete()
         entries = []

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from rapidfuzz import fuzz, process
 
 from stressed.core.cache import ContentMemo
+from stressed.glossary.models import Term
 from stressed.glossary.normalize import compact, fold
 from stressed.search.models import Entry
 
@@ -169,8 +170,6 @@ def vocabulary():
     headings. Built once per content version."""
     memo = _memo.current()
     if "vocabulary" not in memo:
-        from stressed.glossary.models import Term
-
         words = set()
         for name, aliases in Term.objects.values_list("name", "aliases"):
             words.add(name)

@@ -199,8 +199,11 @@ def test_csv_downloads_are_spreadsheet_safe(client, school_class, quiz, instruct
     assert grades[1][:3] == ["'=cmd|' /C calc'!A0", "'+SUM(1)", "'@evil"]
     assert grades[1][4] == "50.0"
     answers = rows(client.get(url("class-responses-csv", school_class.pk)))
-    assert answers[1][0].startswith("'=") and answers[1][11] == '{"text": "-2+3"}'
-    # A JSON answer starts with "{", harmless; a raw typed one would be defused too.
+    assert answers[0][11] == "answer" and answers[0][-1] == "answer_ids"
+    # The answer in words is what was typed, defused; the stored JSON stays beside it.
+    assert answers[1][0].startswith("'=") and answers[1][11] == "'-2+3"
+    assert answers[1][-1] == '{"text": "-2+3"}'
+
     from stressed.classes.downloads import defuse
 
     assert [defuse(v) for v in ("-1", "=1", "+1", "@a", "\tx", "ok", 3)] == [

@@ -225,22 +225,28 @@ def test_responses_csv_content(client_as, answered):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == [
         "attempt_id",
-        "user_id",
+        "username",
         "started_at",
         "finished_at",
         "question_order",
         "question_title",
-        "prompt_excerpt",
+        "question",
         "answer",
         "fraction",
         "answered_at",
+        "user_id",
+        "question_id",
+        "answer_ids",
     ]
     assert len(rows) == 5
     users = {row[1] for row in rows[1:]}
     assert "anonymous" in users and len(users) == 2
+    assert not any(user.isdigit() for user in users)  # names, not ids
     answers = [row[7] for row in rows[1:]]
-    assert '{"text": "DBH"}' in answers
-    assert '\'{"text": "=1+1"}' not in answers  # JSON starts with "{", so no formula risk
+    assert "DBH" in answers  # typed text as typed
+    assert "'=1+1" in answers  # a typed formula is defused
+    assert {"α1", "β2"} <= set(answers)  # chosen options by their text, not their ids
+    assert any("Which receptor" in row[6] or "Name the enzyme" in row[6] for row in rows[1:])
     assert all(row[3] for row in rows[1:])  # finished
 
 
