@@ -274,13 +274,13 @@ def test_preview_grades_without_recording(client_as, quiz):
 def test_preview_headings_stay_the_same_once_answered(client_as, quiz):
     client = client_as("instructor")
     before = client.get(reverse("quiz-preview", args=[quiz.slug])).content.decode()
-    assert "Question 4 <span class=\"of-total\">of 6</span>" in before
+    assert 'Question 4 <span class="of-total">of 6</span>' in before
     question = quiz.questions.get(order=4)
     for htmx in ({"HTTP_HX_REQUEST": "true"}, {}):
         after = client.post(
             reverse("quiz-preview-answer", args=[quiz.slug, question.pk]), {"text": "DBH"}, **htmx
         ).content.decode()
-        assert "Question 4 <span class=\"of-total\">of 6</span>" in after
+        assert 'Question 4 <span class="of-total">of 6</span>' in after
 
 
 @pytest.mark.parametrize(
