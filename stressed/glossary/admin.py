@@ -53,18 +53,7 @@ class TermAdmin(SafeFormsMixin, MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("related",)
     readonly_fields = ("edited_in_admin", "updated_at")
-    fields = (
-        "name",
-        "slug",
-        "category",
-        "aliases",
-        "short",
-        "definition",
-        "related",
-        "references",
-        "edited_in_admin",
-        "updated_at",
-    )
+    fields = (*TermForm.Meta.fields, "edited_in_admin", "updated_at")
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True
