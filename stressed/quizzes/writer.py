@@ -114,13 +114,15 @@ def write_questions(quiz, prepared):
         else:
             report.kept.append(data.key)
             kept.append((order, item, question))
+    unanswered = []
     for question in live.values():
         if question.pk in answered:
             to_retire.append(question)
             report.retired.append(question.key)
         else:
-            report.deleted.append(question.pk)
-    Question.objects.filter(pk__in=report.deleted).delete()
+            unanswered.append(question.pk)
+            report.deleted.append(question.key)
+    Question.objects.filter(pk__in=unanswered).delete()
     for question in to_retire:
         question.retired = True
     Question.objects.bulk_update(to_retire, ["retired"])

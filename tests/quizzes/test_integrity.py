@@ -384,3 +384,19 @@ def test_moving_options_in_the_file_keeps_the_version_and_what_each_answer_chose
     assert live.pk == question.pk and live.version == 1
     assert [c.text for c in live.choices.all()] == ["Wrong", "Right"]
     assert live.choices.get(pk=chosen).text == "Right"
+
+
+def test_the_import_report_names_deleted_and_retired_questions_by_key(db):
+    quiz, _ = import_gift_into_quiz(GIFT, title="G", slug="g")
+    second = quiz.questions.get(key="second")
+    Response.objects.create(
+        attempt=Attempt.objects.create(quiz=quiz, question_ids=[second.pk]),
+        question=second,
+        answer={"choices": [second.choices.first().pk]},
+        fraction=1,
+    )
+    only_first = GIFT.strip().split("\n\n")[0]
+    _, result = import_gift_into_quiz(only_first, quiz)
+    assert result.written.retired == ["second"]  # answered: kept with its answer
+    assert result.written.deleted == ["third"]  # never answered: gone
+    assert "1 retired" in result.written.summary() and "1 deleted" in result.written.summary()
