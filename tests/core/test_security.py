@@ -185,7 +185,7 @@ def png_of_size(width, height, rows=None):
 
 
 def test_upload_refuses_too_many_pixels_before_decoding(client_as, settings, tmp_path):
-    from stressed.core.uploads import MAX_PIXELS
+    from stressed.core.images import MAX_PIXELS
 
     settings.MEDIA_ROOT = tmp_path
     client = client_as("instructor")
