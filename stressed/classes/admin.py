@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from stressed.classes.forms import AssignmentForm
 from stressed.classes.models import Assignment, Class, Membership
 
 
@@ -13,17 +14,7 @@ class MembershipInline(admin.TabularInline):
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
-    fields = [
-        "lesson",
-        "quiz",
-        "due_at",
-        "counts_for_grade",
-        "feedback_mode",
-        "attempts_allowed",
-        "grade_policy",
-        "opens_at",
-        "closes_at",
-    ]
+    fields = ["lesson", "quiz", *AssignmentForm.Meta.fields]  # the instructor form's settings
 
 
 @admin.register(Class)
